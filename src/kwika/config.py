@@ -1,0 +1,173 @@
+"""One settings object, read once from ``KWIKA_*`` environment variables and ``.env``.
+
+Top-level names match the operator-facing variables (``KWIKA_MONGODB_URI``,
+``KWIKA_REDIS_URL``...). Provider credentials live in nested sections addressed with a
+double underscore (``KWIKA_EMAIL__BACKEND=smtp``). ``.env.example`` explains every one.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class JWTSettings(BaseModel):
+    issuer: str = "kwika"
+    user_audience: str = "kwika-api"
+    staff_audience: str = "kwika-admin"
+    algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    # kid -> secret. Empty means "derive one key from KWIKA_SECRET_KEY".
+    keys: dict[str, SecretStr] = Field(default_factory=dict)
+    active_kid: str = "k1"
+    access_ttl_seconds: int = 15 * 60
+    refresh_ttl_seconds: int = 24 * 3600
+    remember_me_refresh_ttl_seconds: int = 30 * 24 * 3600
+    challenge_ttl_seconds: int = 5 * 60
+
+
+class PasswordHashSettings(BaseModel):
+    """argon2id cost; tests lower it, production keeps the library defaults."""
+
+    time_cost: int = 3
+    memory_cost_kib: int = 65536
+    parallelism: int = 4
+
+
+class EmailSettings(BaseModel):
+    backend: Literal["outbox", "smtp", "sendgrid", "resend"] = "outbox"
+    from_address: str = "Kwika <no-reply@kwika.local>"
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_use_tls: bool = False
+    smtp_timeout_seconds: float = 15.0
+    sendgrid_api_key: SecretStr | None = None
+    sendgrid_base_url: str = "https://api.sendgrid.com"
+    resend_api_key: SecretStr | None = None
+    resend_base_url: str = "https://api.resend.com"
+
+
+class SmsSettings(BaseModel):
+    backend: Literal["outbox", "africastalking"] = "outbox"
+    africastalking_username: str = "sandbox"
+    africastalking_api_key: SecretStr | None = None
+    africastalking_base_url: str = "https://api.africastalking.com"
+    sender_id: str | None = None
+
+
+class GoogleSettings(BaseModel):
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    # Extra audiences accepted for ID tokens minted for the mobile apps.
+    extra_client_ids: CommaList = Field(default_factory=list)
+    redirect_uri: str = "http://localhost:8000/api/v1/auth/google/callback"
+    authorization_url: str = "https://accounts.google.com/o/oauth2/v2/auth"
+    token_url: str = "https://oauth2.googleapis.com/token"
+    jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
+    issuers: CommaList = Field(
+        default_factory=lambda: ["https://accounts.google.com", "accounts.google.com"]
+    )
+    scopes: str = "openid email profile"
+
+    _split = field_validator("extra_client_ids", "issuers", mode="before")(_split_commas)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="KWIKA_",
+        env_file=".env",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    app_name: str = "Kwika"
+    public_base_url: str = "http://localhost:8000"
+    frontend_url: str = "http://localhost:3000"
+    secret_key: SecretStr | None = None
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    # storage
+    mongodb_uri: str | None = None
+    mongodb_database: str = "kwika"
+    embedded_data_file: Path | None = None
+    embedded_save_interval_seconds: int = 60
+
+    # redis + workers
+    redis_url: str | None = None
+    redis_server_binary: str = "redis-server"
+    worker_in_process: bool | None = None
+    worker_threads: int = 4
+    broker_namespace: str = "kwika"
+
+    # HTTP edge
+    trusted_proxies: CommaList = Field(default_factory=list)
+    cors_origins: CommaList = Field(default_factory=list)
+    max_body_size_bytes: int = 10 * 1024 * 1024
+    hsts_max_age_seconds: int = 31536000
+
+    # identity
+    jwt: JWTSettings = Field(default_factory=JWTSettings)
+    password_hash: PasswordHashSettings = Field(default_factory=PasswordHashSettings)
+    otp_ttl_seconds: int = 300
+    otp_resend_seconds: int = 60
+    password_reset_ttl_seconds: int = 3600
+    set_password_ttl_seconds: int = 7 * 24 * 3600
+    email_link_ttl_seconds: int = 24 * 3600
+    account_deletion_grace_days: int = 30
+    bootstrap_admin_email: str | None = None
+    bootstrap_admin_password: SecretStr | None = None
+
+    # providers
+    outbox_path: Path = Path("var/outbox.jsonl")
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    sms: SmsSettings = Field(default_factory=SmsSettings)
+    google: GoogleSettings = Field(default_factory=GoogleSettings)
+
+    # marketplace defaults
+    default_currency: str = "TZS"
+    default_phone_region: str = "TZ"
+
+    _split = field_validator("trusted_proxies", "cors_origins", mode="before")(_split_commas)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)
+        return value
+
+    @property
+    def embedded_storage(self) -> bool:
+        return not self.mongodb_uri
+
+    @property
+    def run_worker_in_process(self) -> bool:
+        if self.worker_in_process is not None:
+            return self.worker_in_process
+        return self.embedded_storage
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Framework glue shared by every module. Nothing in here imports a module."""

@@ -1,0 +1,163 @@
+"""Dramatiq glue: declaring tasks, binding them to the broker, and enqueueing after success.
+
+Actors are declared with :func:`task` against a placeholder broker, so importing a module
+never creates Dramatiq's default broker (ENGINEERING.md pitfall 9). :func:`build_broker`
+creates the Redis broker of the running process and re-binds every declared actor to it.
+
+Messages a request asks for are held until the response is known to be a success
+(:func:`defer_messages`); outside a request they are sent at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
+
+import dramatiq
+import redis
+from dramatiq.asyncio import EventLoopThread, get_event_loop_thread, set_event_loop_thread
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import AsyncIO, Middleware
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+DEFAULT_QUEUE = "default"
+
+_placeholder = StubBroker()
+dramatiq.set_broker(_placeholder)
+_declared: list[dramatiq.Actor[Any, Any]] = []
+_current: dramatiq.Broker | None = None
+Outgoing = tuple[dramatiq.Message[Any], int | None]
+_pending: ContextVar[list[Outgoing] | None] = ContextVar("kwika_pending_messages")
+
+
+def task(
+    name: str, *, queue: str = DEFAULT_QUEUE, **options: Any
+) -> Callable[[Callable[P, Awaitable[R]]], dramatiq.Actor[P, R]]:
+    """Declare an async actor named ``<module>.<verb>``; it runs on whichever broker is bound."""
+
+    def decorate(fn: Callable[P, Awaitable[R]]) -> dramatiq.Actor[P, R]:
+        actor = dramatiq.actor(
+            fn, actor_name=name, queue_name=queue, broker=_placeholder, **options
+        )
+        _declared.append(actor)
+        return actor
+
+    return decorate
+
+
+def declared_queues() -> set[str]:
+    return {actor.queue_name for actor in _declared}
+
+
+class _AppLoopThread(EventLoopThread):
+    """Runs async actors on an already-running loop (the API's) instead of a new thread.
+
+    In the embedded default the worker lives inside the API process; its coroutines must
+    use the API loop's database and Redis clients.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.interrupt_check_ival = 0.1
+        self.logger = logging.getLogger("kwika.worker")
+        self.loop = loop
+
+    def start(self, *, timeout: float | None = None) -> None:
+        return None
+
+    def stop(self) -> None:
+        return None
+
+
+class AppLoopAsyncIO(Middleware):
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+
+    def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        set_event_loop_thread(_AppLoopThread(self.loop))
+
+    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        if isinstance(get_event_loop_thread(), _AppLoopThread):
+            set_event_loop_thread(None)
+
+
+def build_broker(
+    client: redis.Redis,
+    namespace: str,
+    *,
+    app_loop: asyncio.AbstractEventLoop | None = None,
+    extra_middleware: list[Middleware] | None = None,
+) -> RedisBroker:
+    """A Redis broker; async actors run on ``app_loop`` when given, else on their own loop."""
+    broker = RedisBroker(client=client, namespace=namespace)
+    broker.add_middleware(AppLoopAsyncIO(app_loop) if app_loop else AsyncIO())
+    for middleware in extra_middleware or []:
+        broker.add_middleware(middleware)
+    bind(broker)
+    return broker
+
+
+def bind(broker: dramatiq.Broker) -> None:
+    global _current
+    for actor in _declared:
+        actor.broker = broker
+        broker.declare_actor(actor)
+    dramatiq.set_broker(broker)
+    _current = broker
+
+
+def current_broker() -> dramatiq.Broker:
+    if _current is None:
+        raise RuntimeError("No broker is bound: the app or worker has not started")
+    return _current
+
+
+@contextmanager
+def defer_messages() -> Iterator[list[Outgoing]]:
+    """Collect messages sent inside the block instead of enqueueing them."""
+    held: list[Outgoing] = []
+    token = _pending.set(held)
+    try:
+        yield held
+    finally:
+        _pending.reset(token)
+
+
+async def enqueue(
+    actor: dramatiq.Actor[..., Any], *args: Any, delay_ms: int | None = None, **kwargs: Any
+) -> None:
+    """Send a message now, or after the current request succeeds."""
+    outgoing = (actor.message(*args, **kwargs), delay_ms)
+    held = _pending.get(None)
+    if held is not None:
+        held.append(outgoing)
+        return
+    await flush([outgoing])
+
+
+async def flush(messages: list[Outgoing]) -> None:
+    if not messages:
+        return
+    broker = current_broker()
+
+    def send_all() -> None:
+        for message, delay in messages:
+            broker.enqueue(message, delay=delay)
+
+    # The Redis broker is synchronous: keep it off the event loop.
+    await asyncio.to_thread(send_all)
+
+
+async def drain(timeout_seconds: float = 15.0) -> None:
+    """Wait until every queue is empty and nothing is in flight (tests, CLI one-shots)."""
+    broker = current_broker()
+    for queue in sorted(declared_queues()):
+        await asyncio.to_thread(broker.join, queue, timeout=int(timeout_seconds * 1000))

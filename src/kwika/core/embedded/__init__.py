@@ -1,0 +1,11 @@
+"""The embedded storage engine: mongomock-motor, optionally persisted to a file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mongomock_motor import AsyncMongoMockClient
+
+
+def client() -> Any:
+    return AsyncMongoMockClient(tz_aware=True)

@@ -1,0 +1,160 @@
+"""The one place exceptions become the error envelope."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from beanie.exceptions import RevisionIdWasChanged
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotFoundException,
+    ValidationException,
+)
+from pydantic.alias_generators import to_snake
+from pymongo.errors import ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
+
+from kwika.core.errors import AppError, DependencyUnavailable, FieldError
+from kwika.core.redis import REDIS_DOWN
+
+log = logging.getLogger("kwika.errors")
+
+_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "RATE_LIMITED",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+_FRIENDLY = {
+    "Field required": "This field is required",
+    "Missing required field": "This field is required",
+}
+
+
+def envelope(
+    status: int,
+    message: str,
+    code: str,
+    errors: list[FieldError] | None = None,
+    data: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {"success": False, "message": message, "code": code}
+    if errors:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    if data:
+        body["data"] = data
+    return Response(body, status_code=status, headers=headers, media_type=MediaType.JSON)
+
+
+def _app_error(_: Request[Any, Any, Any], exc: AppError) -> Response[dict[str, Any]]:
+    return envelope(exc.status_code, exc.message, exc.code, exc.errors, exc.data, exc.headers)
+
+
+def _field_name(key: str) -> str:
+    return ".".join(to_snake(part) for part in key.split(".")) if key else "body"
+
+
+def _message(text: str) -> str:
+    text = text.removeprefix("Value error, ")
+    return _FRIENDLY.get(text, text)
+
+
+def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    if not isinstance(exc.extra, list) or not exc.extra:
+        detail = str(exc.detail or "")
+        if "JSON is malformed" in detail or "decode" in detail.lower():
+            return envelope(400, "Request body is not valid JSON", "MALFORMED_JSON")
+        return envelope(400, "Validation failed", "VALIDATION_FAILED")
+    errors = [
+        FieldError(_field_name(str(item.get("key", ""))), _message(str(item.get("message", ""))))
+        for item in exc.extra
+        if isinstance(item, dict)
+    ]
+    return envelope(400, "Validation failed", "VALIDATION_FAILED", errors)
+
+
+def _not_found(_: Request[Any, Any, Any], exc: NotFoundException) -> Response[dict[str, Any]]:
+    return envelope(404, "API route not found", "ROUTE_NOT_FOUND")
+
+
+def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    status = exc.status_code
+    if status == 413:
+        message = "Request body is too large"
+    elif status == 405:
+        message = "Method not allowed on this route"
+    else:
+        message = str(exc.detail) if exc.detail else "Request failed"
+    headers = dict(exc.headers or {})
+    return envelope(status, message, _CODES.get(status, f"HTTP_{status}"), headers=headers)
+
+
+_DUP_FIELD = re.compile(r"index: (?:\w+_)?(\w+?)_\d+ dup key|dup key: \{ (\w+):")
+
+
+def _duplicate_field(exc: Exception) -> str | None:
+    details = getattr(exc, "details", None) or {}
+    pattern = details.get("keyPattern") or details.get("keyValue")
+    if isinstance(pattern, dict) and pattern:
+        return ",".join(str(k) for k in pattern)
+    match = _DUP_FIELD.search(str(exc))
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _duplicate(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    field = _duplicate_field(exc)
+    errors = [FieldError(field, f"{field} is already in use")] if field else None
+    return envelope(409, "Already exists", "DUPLICATE", errors)
+
+
+def _redis_down(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.error("redis unavailable: %s", exc, extra=_context(request))
+    return _app_error(request, DependencyUnavailable("redis"))
+
+
+def _mongo_down(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.error("mongodb unavailable: %s", exc, extra=_context(request))
+    return _app_error(request, DependencyUnavailable("mongodb"))
+
+
+def _context(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    state = request.scope.get("state", {})
+    principal = request.scope.get("user")
+    return {
+        "request_id": state.get("request_id"),
+        "client_ip": state.get("client_ip"),
+        "method": request.method,
+        "path": request.url.path,
+        "principal": f"{principal.kind}:{principal.id}" if principal else None,
+    }
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error", exc_info=exc, extra=_context(request))
+    return envelope(500, "Internal server error", "INTERNAL_ERROR")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    AppError: _app_error,
+    ValidationException: _validation,
+    NotFoundException: _not_found,
+    MethodNotAllowedException: _http,
+    HTTPException: _http,
+    DuplicateKeyError: _duplicate,
+    RevisionIdWasChanged: _duplicate,
+    **dict.fromkeys(REDIS_DOWN, _redis_down),
+    ServerSelectionTimeoutError: _mongo_down,
+    ConnectionFailure: _mongo_down,
+    Exception: _unexpected,
+}

@@ -1,0 +1,29 @@
+"""Dependency checks for readiness."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from kwika.core import db, runtime
+
+CHECK_TIMEOUT_SECONDS = 3.0
+
+
+async def _check(name: str, probe: Any) -> tuple[str, str | None]:
+    try:
+        await asyncio.wait_for(probe(), timeout=CHECK_TIMEOUT_SECONDS)
+    except Exception as exc:
+        return name, f"{type(exc).__name__}: {exc}"[:200]
+    return name, None
+
+
+async def readiness() -> dict[str, str | None]:
+    """Each dependency mapped to None when healthy, else the reason it failed."""
+    rt = runtime.get()
+    results = await asyncio.gather(
+        _check("mongodb", lambda: db.ping(rt.db)),
+        _check("redis", rt.redis.ping),
+        _check("broker", lambda: asyncio.to_thread(rt.broker.client.ping)),
+    )
+    return dict(results)

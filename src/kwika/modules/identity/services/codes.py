@@ -1,0 +1,112 @@
+"""One-time codes and link tokens: issued, stored as keyed digests, checked once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bson import ObjectId
+
+from kwika.core import clock, runtime
+from kwika.core.errors import BadRequest
+from kwika.core.security import numeric_code, random_token
+from kwika.modules.identity.constants import CODE_MAX_ATTEMPTS
+from kwika.modules.identity.documents import VerificationCode
+
+
+def _digest(purpose: str, user_id: ObjectId, code: str) -> str:
+    return runtime.get().keyring.digest(f"code:{purpose}", f"{user_id}:{code}")
+
+
+def _link_digest(purpose: str, token: str) -> str:
+    return runtime.get().keyring.digest(f"link:{purpose}", token)
+
+
+async def _supersede(user_id: ObjectId, purpose: str) -> None:
+    """Only the newest code of a purpose works."""
+    await VerificationCode.get_motor_collection().update_many(
+        {"user_id": user_id, "purpose": purpose, "consumed_at": None},
+        {"$set": {"consumed_at": clock.now()}},
+    )
+
+
+async def issue_code(
+    user_id: ObjectId, purpose: str, channel: str, destination: str, ttl_seconds: int
+) -> str:
+    await _supersede(user_id, purpose)
+    code = numeric_code(6)
+    await VerificationCode(
+        user_id=user_id,
+        purpose=purpose,
+        channel=channel,
+        destination=destination,
+        code_hash=_digest(purpose, user_id, code),
+        expires_at=clock.now() + timedelta(seconds=ttl_seconds),
+    ).insert()
+    return code
+
+
+async def issue_link_token(
+    user_id: ObjectId, purpose: str, channel: str, destination: str, ttl_seconds: int
+) -> str:
+    await _supersede(user_id, purpose)
+    token = random_token(32)
+    await VerificationCode(
+        user_id=user_id,
+        purpose=purpose,
+        channel=channel,
+        destination=destination,
+        code_hash=_link_digest(purpose, token),
+        expires_at=clock.now() + timedelta(seconds=ttl_seconds),
+    ).insert()
+    return token
+
+
+INVALID_CODE = "Invalid OTP code"
+EXPIRED_CODE = "OTP code has expired. Please request a new one."
+
+
+async def consume_code(user_id: ObjectId, purpose: str, code: str) -> VerificationCode:
+    """Check the newest code of ``purpose``; wrong codes count towards a lockout."""
+    latest = (
+        await VerificationCode.find({"user_id": user_id, "purpose": purpose})
+        .sort(-VerificationCode.created_at)
+        .first_or_none()
+    )
+    if latest is None or latest.consumed_at is not None:
+        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
+    if latest.expires_at <= clock.now():
+        raise BadRequest(EXPIRED_CODE, code="CODE_EXPIRED")
+    if latest.attempts >= CODE_MAX_ATTEMPTS:
+        raise BadRequest(
+            "Too many wrong codes. Please request a new one.", code="CODE_ATTEMPTS_EXCEEDED"
+        )
+    collection = VerificationCode.get_motor_collection()
+    if latest.code_hash != _digest(purpose, user_id, code.strip()):
+        await collection.update_one({"_id": latest.id}, {"$inc": {"attempts": 1}})
+        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
+    return await _claim(latest)
+
+
+async def consume_link_token(purposes: tuple[str, ...], token: str) -> VerificationCode:
+    """Consume a link token issued for any of ``purposes``."""
+    record = None
+    for purpose in purposes:
+        record = await VerificationCode.find_one(
+            {"purpose": purpose, "code_hash": _link_digest(purpose, token.strip())}
+        )
+        if record is not None:
+            break
+    if record is None or record.consumed_at is not None:
+        raise BadRequest("Invalid or expired token", code="INVALID_TOKEN")
+    if record.expires_at <= clock.now():
+        raise BadRequest("This link has expired. Please request a new one.", code="TOKEN_EXPIRED")
+    return await _claim(record)
+
+
+async def _claim(record: VerificationCode) -> VerificationCode:
+    result = await VerificationCode.get_motor_collection().update_one(
+        {"_id": record.id, "consumed_at": None}, {"$set": {"consumed_at": clock.now()}}
+    )
+    if result.modified_count != 1:
+        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
+    return record

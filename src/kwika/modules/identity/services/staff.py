@@ -1,0 +1,294 @@
+"""Staff accounts: separate from users, TOTP mandatory, managed by admins."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import asdict
+from typing import Any
+
+from bson import ObjectId
+from pymongo.errors import DuplicateKeyError
+
+from kwika.core import clock, ratelimit, runtime
+from kwika.core.auth import ClientContext
+from kwika.core.errors import (
+    BadRequest,
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+)
+from kwika.core.ids import parse_id
+from kwika.core.pagination import Page, PageParams
+from kwika.core.security import password_problems
+from kwika.core.tokens import Principal
+from kwika.modules import activity
+from kwika.modules.identity.constants import (
+    SIGNIN_ACCOUNT_LIMIT,
+    SIGNIN_IP_LIMIT,
+    SIGNIN_WINDOW_SECONDS,
+)
+from kwika.modules.identity.documents import StaffAccount, TwoFactor
+from kwika.modules.identity.schemas import (
+    StaffAuthOut,
+    StaffChallengeOut,
+    StaffCreateIn,
+    StaffOut,
+    StaffUpdateIn,
+)
+from kwika.modules.identity.services import challenges, sessions, totp
+from kwika.modules.identity.services.challenges import Challenge
+
+log = logging.getLogger(__name__)
+BAD_CREDENTIALS = "Invalid email or password"
+
+
+def actor_of(staff: StaffAccount) -> activity.Actor:
+    return activity.Actor("staff", staff.id, staff.email)
+
+
+async def _get(staff_id: str | ObjectId) -> StaffAccount:
+    staff = await StaffAccount.get(parse_id(staff_id, "Staff member"))
+    if staff is None:
+        raise NotFound("Staff member not found")
+    return staff
+
+
+async def create(data: StaffCreateIn, by: activity.Actor, ip: str | None = None) -> StaffAccount:
+    problems = [FieldError("password", m) for m in password_problems(data.password)]
+    if problems:
+        raise ValidationFailed(errors=problems)
+    staff = StaffAccount(
+        email=data.email,
+        username=data.username,
+        password_hash=await asyncio.to_thread(runtime.get().passwords.hash, data.password),
+        first_name=data.first_name,
+        last_name=data.last_name,
+        role=data.role,
+        is_verified=data.is_verified,
+        created_by=by.id,
+    )
+    try:
+        await staff.insert()
+    except DuplicateKeyError:
+        field = "email" if await StaffAccount.find_one({"email": data.email}) else "username"
+        raise Conflict(
+            "Staff member already exists",
+            code="DUPLICATE",
+            errors=[FieldError(field, f"This {field} is already in use")],
+        ) from None
+    await activity.record(
+        by,
+        "staff.created",
+        target_type="staff",
+        target_id=staff.id,
+        details={"role": staff.role, "email": staff.email},
+        ip=ip,
+    )
+    return staff
+
+
+async def bootstrap_admin() -> None:
+    """Create the first admin from KWIKA_BOOTSTRAP_ADMIN_* when no staff account exists."""
+    settings = runtime.get().settings
+    if not settings.bootstrap_admin_email or settings.bootstrap_admin_password is None:
+        return
+    if await StaffAccount.find_one({}) is not None:
+        return
+    data = StaffCreateIn(
+        email=settings.bootstrap_admin_email,
+        password=settings.bootstrap_admin_password.get_secret_value(),
+        first_name="Kwika",
+        last_name="Admin",
+        role="admin",
+        is_verified=True,
+    )
+    try:
+        await create(data, activity.Actor.system())
+    except (Conflict, ValidationFailed) as exc:
+        log.error("bootstrap admin not created: %s %s", exc.message, exc.errors)
+        return
+    log.warning("Created the bootstrap admin %s; it enrols TOTP at first sign-in", data.email)
+
+
+async def login(identifier: str, password: str, client: ClientContext) -> StaffChallengeOut:
+    key = identifier.strip().lower()
+    await ratelimit.ensure_below(
+        "staff-signin:account",
+        key,
+        SIGNIN_ACCOUNT_LIMIT,
+        "Too many failed sign-in attempts. Please try again later.",
+    )
+    await ratelimit.ensure_below(
+        "staff-signin:ip",
+        client.ip,
+        SIGNIN_IP_LIMIT,
+        "Too many failed sign-in attempts. Please try again later.",
+    )
+    staff = await StaffAccount.find_one({"$or": [{"email": key}, {"username": key}]})
+    hash_ = staff.password_hash if staff else None
+    valid = await asyncio.to_thread(runtime.get().passwords.verify, hash_, password)
+    if staff is None or not valid:
+        await ratelimit.hit("staff-signin:account", key, SIGNIN_WINDOW_SECONDS)
+        await ratelimit.hit("staff-signin:ip", client.ip, SIGNIN_WINDOW_SECONDS)
+        raise Unauthorized(BAD_CREDENTIALS, code="INVALID_CREDENTIALS")
+    await ratelimit.reset("staff-signin:account", key)
+    if not staff.is_active:
+        raise Forbidden("This staff account is deactivated", code="STAFF_DEACTIVATED")
+    if not staff.is_verified:
+        raise Forbidden("An admin must verify this staff account first", code="STAFF_NOT_VERIFIED")
+    base = {
+        "principal_kind": "staff",
+        "principal_id": str(staff.id),
+        "remember_me": False,
+        "device": asdict(client.device),
+        "ip": client.ip,
+        "methods": ["authenticator"],
+    }
+    ttl = challenges.ttl_seconds()
+    if staff.two_factor.enabled:
+        token = await challenges.create(Challenge(kind="staff_two_factor", **base))  # type: ignore[arg-type]
+        return StaffChallengeOut(two_factor_required=True, challenge_token=token, expires_in=ttl)
+    secret = totp.new_secret()
+    challenge = Challenge(kind="staff_totp_setup", extra={"secret": totp.encrypt(secret)}, **base)  # type: ignore[arg-type]
+    token = await challenges.create(challenge)
+    uri = totp.otpauth_uri(secret, f"staff:{staff.email}")
+    return StaffChallengeOut(
+        totp_setup_required=True,
+        challenge_token=token,
+        expires_in=ttl,
+        secret=secret,
+        otpauth_uri=uri,
+        qr_code_url=totp.qr_data_url(uri),
+    )
+
+
+async def verify(token: str, code: str, request_client: ClientContext) -> StaffAuthOut:
+    challenge = await challenges.load(token)
+    if challenge.principal_kind != "staff":
+        raise BadRequest(challenges.INVALID_CHALLENGE, code="CHALLENGE_EXPIRED")
+    staff = await _get(challenge.principal_id)
+    if not staff.is_active or not staff.is_verified:
+        raise Forbidden("This staff account cannot sign in", code="STAFF_DEACTIVATED")
+    try:
+        accepted = await _accept(staff, challenge, code)
+    except BadRequest:
+        await challenges.record_failure(token)
+        raise
+    if not accepted:
+        await challenges.record_failure(token)
+        raise BadRequest("Invalid verification code", code="INVALID_CODE")
+    await challenges.consume(token)
+    client = challenge.client(request_client.request_id)
+    issued = await sessions.open_session("staff", staff.id, staff.role, client, remember_me=False)
+    staff.last_login_at = clock.now()
+    await StaffAccount.get_motor_collection().update_one(
+        {"_id": staff.id}, {"$set": {"last_login_at": staff.last_login_at}}
+    )
+    await activity.record(
+        actor_of(staff),
+        "staff.signed_in",
+        target_type="staff",
+        target_id=staff.id,
+        ip=client.ip,
+        details={"enrolled_totp": challenge.kind == "staff_totp_setup"},
+    )
+    return StaffAuthOut(staff=StaffOut.of(staff), **issued.tokens.model_dump())
+
+
+async def _accept(staff: StaffAccount, challenge: Challenge, code: str) -> bool:
+    if challenge.kind == "staff_two_factor":
+        assert staff.two_factor.secret_encrypted is not None
+        secret = totp.decrypt(staff.two_factor.secret_encrypted)
+        return await totp.accept_totp(StaffAccount, staff.id, secret, code)
+    if challenge.kind != "staff_totp_setup":
+        raise BadRequest(challenges.INVALID_CHALLENGE, code="CHALLENGE_EXPIRED")
+    encrypted = challenge.extra["secret"]
+    step = totp.matched_step(totp.decrypt(encrypted), code)
+    if step is None:
+        return False
+    enrolled = TwoFactor(
+        enabled=True,
+        method="authenticator",
+        secret_encrypted=encrypted,
+        enabled_at=clock.now(),
+        last_used_step=step,
+    )
+    result = await StaffAccount.get_motor_collection().update_one(
+        {"_id": staff.id, "two_factor.enabled": False},
+        {"$set": {"two_factor": enrolled.model_dump()}},
+    )
+    if result.modified_count != 1:
+        raise BadRequest(
+            "Two-factor enrolment already completed; sign in again", code="CHALLENGE_EXPIRED"
+        )
+    staff.two_factor = enrolled
+    return True
+
+
+async def me(principal: Principal) -> StaffOut:
+    return StaffOut.of(await _get(principal.id))
+
+
+async def list_staff(
+    paging: PageParams, role: str | None, is_active: bool | None
+) -> Page[StaffOut]:
+    query: dict[str, Any] = {}
+    if role:
+        query["role"] = role
+    if is_active is not None:
+        query["is_active"] = is_active
+    total = await StaffAccount.find(query).count()
+    rows = (
+        await StaffAccount.find(query)
+        .sort(-StaffAccount.created_at)
+        .skip(paging.skip)
+        .limit(paging.limit)
+        .to_list()
+    )
+    return paging.build([StaffOut.of(row) for row in rows], total)
+
+
+async def get_one(staff_id: str) -> StaffOut:
+    return StaffOut.of(await _get(staff_id))
+
+
+async def _active_admins() -> int:
+    return await StaffAccount.find({"role": "admin", "is_active": True}).count()
+
+
+async def update(
+    principal: Principal, staff_id: str, data: StaffUpdateIn, client: ClientContext
+) -> StaffOut:
+    target = await _get(staff_id)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    reset_two_factor = changes.pop("reset_two_factor", False)
+    changes = {k: v for k, v in changes.items() if getattr(target, k) != v}
+    if target.id == principal.id and ({"role", "is_active"} & changes.keys()):
+        raise Conflict("You cannot change your own role or deactivate yourself", code="SELF_CHANGE")
+    losing_admin = (
+        target.role == "admin"
+        and target.is_active
+        and (changes.get("role", "admin") != "admin" or changes.get("is_active") is False)
+    )
+    if losing_admin and await _active_admins() <= 1:
+        raise Conflict("At least one active admin must remain", code="LAST_ADMIN")
+    update: dict[str, Any] = {**changes, "updated_at": clock.now()}
+    if reset_two_factor:
+        update["two_factor"] = TwoFactor().model_dump()
+    await StaffAccount.get_motor_collection().update_one({"_id": target.id}, {"$set": update})
+    if {"role", "is_active"} & changes.keys() or reset_two_factor:
+        # Tokens carry the role: end the sessions so the change applies at once.
+        await sessions.revoke_all(target.id, "staff_updated")
+    await activity.record(
+        activity.Actor("staff", principal.id),
+        "staff.updated",
+        target_type="staff",
+        target_id=target.id,
+        ip=client.ip,
+        details={**changes, "reset_two_factor": bool(reset_two_factor)},
+    )
+    return StaffOut.of(await _get(target.id))

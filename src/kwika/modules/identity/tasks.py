@@ -1,0 +1,20 @@
+"""Identity actors."""
+
+from __future__ import annotations
+
+from bson import ObjectId
+
+from kwika.core.broker import enqueue, task
+from kwika.modules.identity.services import profile
+
+
+@task("identity.anonymise_account", max_retries=5)
+async def anonymise_account(user_id: str) -> None:
+    await profile.anonymise(ObjectId(user_id))
+
+
+@task("identity.purge_deleted_accounts")
+async def purge_deleted_accounts() -> None:
+    """Schedule anonymisation of accounts whose 30-day grace period has ended."""
+    for user_id in await profile.due_for_anonymisation():
+        await enqueue(anonymise_account, str(user_id))

@@ -1,0 +1,96 @@
+"""Test harness: one app per test on the embedded engine, a shared real Redis when the
+machine has redis-server (CI installs it), and helpers to read the outbox."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import fakeredis
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from kwika.asgi import create_app
+from kwika.config import Settings
+from kwika.core import clock
+from kwika.core.broker import drain
+from kwika.core.redis import RedisEndpoint, start_local_server
+from tests.support import Outbox
+
+HAS_REDIS_SERVER = shutil.which("redis-server") is not None
+REQUIRE_REDIS = os.environ.get("KWIKA_TEST_REQUIRE_REDIS") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if HAS_REDIS_SERVER:
+        return
+    if REQUIRE_REDIS:
+        raise pytest.UsageError("KWIKA_TEST_REQUIRE_REDIS=1 but redis-server is not installed")
+    skip = pytest.mark.skip(reason="redis-server is not installed")
+    for item in items:
+        if "redis_server" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def redis_endpoint() -> Iterator[RedisEndpoint]:
+    if HAS_REDIS_SERVER:
+        endpoint = start_local_server("redis-server")
+        yield endpoint
+        endpoint.stop()
+    else:
+        yield RedisEndpoint(fake_server=fakeredis.FakeServer(), kind="fakeredis")
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(redis_endpoint: RedisEndpoint) -> Iterator[None]:
+    redis_endpoint.sync_client().flushall()
+    clock.reset()
+    yield
+    clock.reset()
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "environment": "test",
+        "secret_key": "test-secret-key-0123456789-abcdefghijklmnop",
+        "outbox_path": tmp_path / "outbox.jsonl",
+        "password_hash": {"time_cost": 1, "memory_cost_kib": 1024, "parallelism": 1},
+        "worker_threads": 2,
+        "frontend_url": "https://app.kwika.test",
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def app(settings: Settings, redis_endpoint: RedisEndpoint) -> AsyncIterator[Any]:
+    application = create_app(settings, redis_endpoint=redis_endpoint)
+    async with LifespanManager(application, startup_timeout=30, shutdown_timeout=30):
+        yield application
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 50000))
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver/api/v1",
+        headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"},
+    ) as http:
+        yield http
+
+
+@pytest.fixture
+def outbox(settings: Settings) -> Outbox:
+    return Outbox(settings.outbox_path, drain)

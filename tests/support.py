@@ -1,0 +1,149 @@
+"""Helpers the tests share: reading the outbox, creating accounts, TOTP codes."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyotp
+
+from kwika.integrations.outbox import Outbox as OutboxFile
+
+PASSWORD = "Kwika-Strong-2026"
+
+
+class Outbox:
+    """The development outbox, read after the background workers are done."""
+
+    def __init__(self, path: Path, drain: Callable[[], Awaitable[None]]) -> None:
+        self.file = OutboxFile(path)
+        self._drain = drain
+
+    async def messages(self, **match: Any) -> list[dict[str, Any]]:
+        await self._drain()
+        return [m for m in self.file.read() if all(m.get(k) == v for k, v in match.items())]
+
+    async def last(self, **match: Any) -> dict[str, Any]:
+        found = await self.messages(**match)
+        assert found, f"no outbox message matching {match}"
+        return found[-1]
+
+    async def code(self, to: str, template: str | None = None) -> str:
+        match: dict[str, Any] = {"to": to}
+        if template:
+            match["template"] = template
+        message = await self.last(**match)
+        codes = re.findall(r"\b(\d{6})\b", message["body"])
+        assert codes, f"no code in {message['body']!r}"
+        return codes[0]
+
+    async def link_token(self, to: str, template: str) -> str:
+        message = await self.last(to=to, template=template)
+        tokens = re.findall(r"token=([A-Za-z0-9_\-.]+)", message["body"])
+        assert tokens, f"no link in {message['body']!r}"
+        return tokens[0]
+
+
+def body(response: httpx.Response) -> dict[str, Any]:
+    return response.json()
+
+
+def data(response: httpx.Response) -> Any:
+    return response.json()["data"]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def totp_now(secret: str, offset_steps: int = 0) -> str:
+    return pyotp.TOTP(secret).at(time.time() + 30 * offset_steps)
+
+
+@dataclass
+class Account:
+    id: str
+    email: str | None
+    phone: str | None
+    username: str
+    password: str = PASSWORD
+    access_token: str = ""
+    refresh_token: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.access_token)
+
+
+_counter = {"n": 0}
+
+
+def _unique() -> int:
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+async def register(
+    client: httpx.AsyncClient,
+    outbox: Outbox,
+    *,
+    verify: bool = True,
+    sign_in: bool = True,
+    **fields: Any,
+) -> Account:
+    """Sign up through the API, verify with the emailed/SMS code and sign in."""
+    n = _unique()
+    payload = {
+        "first_name": "Test",
+        "last_name": "User",
+        "email": f"user{n}@example.com",
+        "password": PASSWORD,
+        **fields,
+    }
+    payload = {k: v for k, v in payload.items() if v is not None}
+    response = await client.post("/users/signup", json=payload)
+    assert response.status_code == 201, response.text
+    created = data(response)
+    email = payload.get("email")
+    phone = created and payload.get("phone")
+    account = Account(
+        id=created["id"],
+        email=email,
+        phone=phone,
+        username=created["username"],
+        password=payload.get("password", PASSWORD),
+    )
+    if verify:
+        channel = "email" if email else "phone"
+        destination = email if email else (await _stored_phone(client, outbox, account))
+        code = await outbox.code(destination, "verify_code")
+        verified = await client.post(
+            "/users/verify-otp",
+            json={"user_id": account.id, "verification_type": channel, "otp_code": code},
+        )
+        assert verified.status_code == 200, verified.text
+    if sign_in:
+        await login(client, account)
+    return account
+
+
+async def _stored_phone(client: httpx.AsyncClient, outbox: Outbox, account: Account) -> str:
+    message = await outbox.last(template="verify_code", channel="sms")
+    return str(message["to"])
+
+
+async def login(client: httpx.AsyncClient, account: Account, **extra: Any) -> httpx.Response:
+    credential = account.email or account.phone or account.username
+    response = await client.post(
+        "/auth/signin", json={"credential": credential, "password": account.password, **extra}
+    )
+    if response.status_code == 200 and "access_token" in data(response):
+        account.access_token = data(response)["access_token"]
+        account.refresh_token = data(response)["refresh_token"]
+    return response
