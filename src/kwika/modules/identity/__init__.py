@@ -1,9 +1,28 @@
 """Identity: accounts, credentials, codes, 2FA, devices, sessions, Google sign-in, profiles,
 staff authentication.
 
-Other modules use only what this file exports.
+Other modules use only what this file exports (snapshots and guarded updates, never
+documents).
 """
 
-from kwika.modules.identity.services.accounts import get_user
+from kwika.modules.identity.public import (
+    Contacts,
+    UserSummary,
+    adjust_counter,
+    get_contacts,
+    get_user_summaries,
+    get_user_summary,
+    set_account_type,
+    set_avatar,
+)
 
-__all__ = ["get_user"]
+__all__ = [
+    "Contacts",
+    "UserSummary",
+    "adjust_counter",
+    "get_contacts",
+    "get_user_summaries",
+    "get_user_summary",
+    "set_account_type",
+    "set_avatar",
+]
