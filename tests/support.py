@@ -147,3 +147,9 @@ async def login(client: httpx.AsyncClient, account: Account, **extra: Any) -> ht
         account.access_token = data(response)["access_token"]
         account.refresh_token = data(response)["refresh_token"]
     return response
+
+
+async def run_now(actor: Any, *args: Any) -> Any:
+    """Run an async Dramatiq actor's function on the test's loop (its ``fn`` would block
+    waiting for this very loop), as a worker would run it."""
+    return await actor.fn.__wrapped__(*args)
