@@ -16,6 +16,7 @@ MODULE_NAMES = (
     "activity",
     "notifications",
     "identity",
+    "messaging",
 )
 
 
