@@ -296,7 +296,7 @@ async def register_device(principal: Principal, data: PushTokenIn) -> PushTokenO
 async def _trim_devices(user_id: ObjectId) -> None:
     extra = (
         await PushDevice.find({"user_id": user_id})
-        .sort([("last_seen_at", -1)])
+        .sort([("last_seen_at", -1), ("_id", -1)])
         .skip(delivery.MAX_PUSH_DEVICES)
         .to_list()
     )
@@ -306,7 +306,9 @@ async def _trim_devices(user_id: ObjectId) -> None:
 
 async def list_devices(principal: Principal) -> list[PushTokenOut]:
     devices = (
-        await PushDevice.find({"user_id": principal.id}).sort([("last_seen_at", -1)]).to_list()
+        await PushDevice.find({"user_id": principal.id})
+        .sort([("last_seen_at", -1), ("_id", -1)])
+        .to_list()
     )
     return [_device_out(d) for d in devices]
 
