@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bson import ObjectId
+from pydantic import ValidationError as PydanticValidationError
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, ratelimit, runtime
@@ -94,14 +95,18 @@ async def bootstrap_admin() -> None:
         return
     if await StaffAccount.find_one({}) is not None:
         return
-    data = StaffCreateIn(
-        email=settings.bootstrap_admin_email,
-        password=settings.bootstrap_admin_password.get_secret_value(),
-        first_name="Kwika",
-        last_name="Admin",
-        role="admin",
-        is_verified=True,
-    )
+    try:
+        data = StaffCreateIn(
+            email=settings.bootstrap_admin_email,
+            password=settings.bootstrap_admin_password.get_secret_value(),
+            first_name="Kwika",
+            last_name="Admin",
+            role="admin",
+            is_verified=True,
+        )
+    except PydanticValidationError as exc:
+        log.error("bootstrap admin not created: invalid settings: %s", exc)
+        return
     try:
         await create(data, activity.Actor.system())
     except (Conflict, ValidationFailed) as exc:
