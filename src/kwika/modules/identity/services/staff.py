@@ -23,7 +23,6 @@ from kwika.core.errors import (
 )
 from kwika.core.ids import parse_id
 from kwika.core.pagination import Page, PageParams
-from kwika.core.security import password_problems
 from kwika.core.tokens import Principal
 from kwika.modules import activity
 from kwika.modules.identity.constants import (
@@ -58,9 +57,6 @@ async def _get(staff_id: str | ObjectId) -> StaffAccount:
 
 
 async def create(data: StaffCreateIn, by: activity.Actor, ip: str | None = None) -> StaffAccount:
-    problems = [FieldError("password", m) for m in password_problems(data.password)]
-    if problems:
-        raise ValidationFailed(errors=problems)
     staff = StaffAccount(
         email=data.email,
         username=data.username,
