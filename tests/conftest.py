@@ -64,6 +64,10 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "outbox_path": tmp_path / "outbox.jsonl",
         "password_hash": {"time_cost": 1, "memory_cost_kib": 1024, "parallelism": 1},
         "worker_threads": 2,
+        "worker_idle_timeout_ms": 100,
+        # A closing long-polling Socket.IO client waits for its pending poll, which the
+        # server answers at the next ping: keep that short.
+        "realtime": {"ping_interval_seconds": 2, "ping_timeout_seconds": 5},
         "frontend_url": "https://app.kwika.test",
         "log_level": "WARNING",
     }
@@ -111,7 +115,13 @@ async def live_server(settings: Settings, redis_endpoint: RedisEndpoint) -> Asyn
     real HTTP and WebSocket connections for Socket.IO clients. Yields the base URL."""
     application = create_app(settings, redis_endpoint=redis_endpoint)
     config = uvicorn.Config(
-        application, host="127.0.0.1", port=free_port(), lifespan="on", log_level="warning"
+        application,
+        host="127.0.0.1",
+        port=free_port(),
+        lifespan="on",
+        log_level="warning",
+        # A Socket.IO long-poll request would otherwise hold the shutdown for a ping interval.
+        timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())

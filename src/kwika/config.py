@@ -182,6 +182,10 @@ class Settings(BaseSettings):
     redis_server_binary: str = "redis-server"
     worker_in_process: bool | None = None
     worker_threads: int = 4
+    # How long an idle in-process worker thread waits for a message (and the longest idle
+    # poll of its consumers) before checking whether it should stop: shutdown takes up to
+    # about twice this. Tests lower it so each app stops quickly.
+    worker_idle_timeout_ms: int = 1000
     broker_namespace: str = "kwika"
 
     # HTTP edge
