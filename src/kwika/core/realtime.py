@@ -142,6 +142,18 @@ def _write_only_manager() -> socketio.AsyncRedisManager | None:
     return _write_only[1]
 
 
+async def close_write_only() -> None:
+    """Close this loop's write-only manager, if one was opened."""
+    global _write_only
+    if _write_only is None or _write_only[0] is not asyncio.get_running_loop():
+        return
+    manager = _write_only[1]
+    _write_only = None
+    if manager.redis is not None:
+        with contextlib.suppress(Exception):
+            await manager.redis.aclose()
+
+
 async def emit_to_users(
     user_ids: Iterable[ObjectId | str], event: str, payload: Any, *, skip_sid: str | None = None
 ) -> None:
@@ -287,6 +299,7 @@ class Gateway:
                 await self.sio.disconnect(sid, ignore_queue=True)
         await self.sio.shutdown()
         await self._close_manager()
+        await close_write_only()
 
     async def _close_manager(self) -> None:
         manager = self.sio.manager

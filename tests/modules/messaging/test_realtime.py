@@ -224,3 +224,19 @@ async def test_a_revoked_session_is_disconnected_and_tokens_can_be_refreshed(
     assert expired["success"] is False
     await socket.disconnected()
     assert not socket.sio.connected
+
+
+async def test_a_process_without_a_server_emits_through_redis(
+    live_server, live_client, outbox, sockets, monkeypatch
+):
+    """Worker processes have no Socket.IO server: their events go through a write-only
+    manager on the Redis channel, and the API process delivers them."""
+    from kwika.core import realtime
+
+    user = await register(live_client, outbox)
+    socket = await sockets(live_server, user.access_token)
+    monkeypatch.setattr(realtime, "_gateway", None)  # as in a worker process
+
+    await realtime.emit_to_user(user.id, "notification", {"title": "from a worker"})
+
+    assert (await socket.next("notification")) == {"title": "from a worker"}

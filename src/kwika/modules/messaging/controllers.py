@@ -161,11 +161,11 @@ class MessagesController(Controller):
         notification unless they muted the conversation. 429 when sending too fast."""
         return ok(await flows.send_body(principal.id, conversation_id, data), "Message sent")
 
-    @put("/{id_:str}/read", summary="Mark messages as read", responses=errors(401, 404))
+    @put("/{conversation_id:str}/read", summary="Mark messages as read", responses=errors(401, 404))
     async def mark_read(
         self,
         principal: CurrentPrincipal,
-        id_: FromPath[str],
+        conversation_id: FromPath[str],
         data: JSONBody[MarkReadIn | None] = None,
     ) -> Envelope[ReadResultOut]:
         """Seed 003 11.5 with a conversation id: `{"message_ids": [...]}` marks those,
@@ -174,9 +174,9 @@ class MessagesController(Controller):
         see it live (`messages_read`)."""
         ids = data.message_ids if data else None
         if ids is None:
-            result = await messages.mark_read_by_id(principal.id, id_)
+            result = await messages.mark_read_by_id(principal.id, conversation_id)
         else:
-            result = await messages.mark_read(principal.id, id_, ids)
+            result = await messages.mark_read(principal.id, conversation_id, ids)
         return ok(result, "Messages marked as read")
 
     @delete(
