@@ -16,6 +16,8 @@ MODULE_NAMES = (
     "activity",
     "notifications",
     "identity",
+    "media",
+    "reference",
 )
 
 

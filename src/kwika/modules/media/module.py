@@ -1,0 +1,19 @@
+from kwika.core.module import ModuleSpec
+from kwika.core.scheduler import Schedule
+from kwika.modules.media import tasks
+from kwika.modules.media.controllers import CONTROLLERS
+from kwika.modules.media.documents import StorageUsage, StoredFile
+
+module = ModuleSpec(
+    name="media",
+    route_handlers=CONTROLLERS,
+    documents=[StoredFile, StorageUsage],
+    task_modules=["kwika.modules.media.tasks"],
+    schedules=[Schedule("media.sweep", tasks.sweep, lambda s: s.media.sweep_interval_seconds)],
+    tags=[
+        {
+            "name": "Uploads",
+            "description": "Files: signed upload URLs, direct uploads, quota, downloads",
+        },
+    ],
+)
