@@ -159,7 +159,7 @@ def _handler(fake: FakeCloudinary) -> type[BaseHTTPRequestHandler]:
                 if asset is None:
                     self._json(404, {"error": {"message": "Resource not found"}})
                     return
-                self._bytes(asset.data, attachment=params.get("attachment") == "true")
+                self._bytes(asset.data, attachment=params.get("attachment") in ("1", "true"))
                 return
             # Public delivery: /<cloud>/<resource_type>/upload/v1/<public_id>[.<format>]
             if len(parts) >= 5 and parts[0] == CLOUD and parts[2] == "upload":

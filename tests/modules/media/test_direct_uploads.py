@@ -302,3 +302,36 @@ async def test_uploads_are_rate_limited_per_user(client, alice, settings):
 
     assert response.status_code == 429
     assert "retry-after" in response.headers
+
+
+async def test_videos_can_be_fetched_by_byte_range(client, alice):
+    video = samples.mp4(size=10_000)
+    file = data(await upload(client, alice, video, "clip.mp4", "post_media"))
+
+    whole = await client.get(file["file_url"])
+    first = await client.get(file["file_url"], headers={"Range": "bytes=0-99"})
+    tail = await client.get(file["file_url"], headers={"Range": "bytes=-10"})
+    beyond = await client.get(file["file_url"], headers={"Range": "bytes=999999-"})
+
+    assert whole.headers["accept-ranges"] == "bytes"
+    assert first.status_code == 206
+    assert first.content == video[:100]
+    assert first.headers["content-range"] == f"bytes 0-99/{len(video)}"
+    assert first.headers["content-type"] == "video/mp4"
+    assert first.headers["x-content-type-options"] == "nosniff"
+    assert tail.content == video[-10:]
+    assert beyond.status_code == 416
+    assert beyond.headers["content-range"] == f"bytes */{len(video)}"
+
+
+async def test_non_ascii_filenames_are_kept_for_downloads(client, alice):
+    file = data(
+        await upload(client, alice, samples.PDF, "mkataba wa kazi – 2026.pdf", "guide_resume")
+    )
+
+    download = await client.get(file["file_url"])
+
+    assert file["filename"] == "mkataba wa kazi – 2026.pdf"
+    assert download.headers["content-disposition"] == (
+        "attachment; filename*=utf-8''mkataba%20wa%20kazi%20%E2%80%93%202026.pdf"
+    )

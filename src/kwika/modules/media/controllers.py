@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath, JSONBody, MultipartBody, QueryParameter
-from litestar.response import File
+from litestar.response import File, Response, Stream
 
 from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
@@ -260,30 +260,48 @@ class MediaFilesController(Controller):
         "/{key:path}",
         summary="Download a stored file",
         responses=errors(403, 404),
-        media_type="application/octet-stream",
         opt={"skip_compression": True},
     )
     async def serve(
         self,
         key: FromPath[str],
+        request: Request,
         token: Annotated[
             str | None, QueryParameter(description="Signature of a private file's URL")
         ] = None,
-    ) -> File:
+    ) -> Response[Any]:
         """The `file_url`/`thumbnail_url` of files kept on the API's own storage. Sent with
         the type recorded at upload and `X-Content-Type-Options: nosniff`; documents always
         as `Content-Disposition: attachment`. Private files need their signed URL (403
-        once it expired)."""
+        once it expired). A single `Range: bytes=...` is answered with 206 (video seeking)."""
         served = uploads.open_local(key.lstrip("/"), token)
-        cache = "private, no-store" if served.private else "public, max-age=31536000, immutable"
-        return File(
-            path=served.path,
-            filename=served.filename,
+        size = served.size
+        wanted = uploads.byte_range(request.headers.get("range"), size)
+        headers = {
+            "Cache-Control": "private, no-store"
+            if served.private
+            else "public, max-age=31536000, immutable",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Accept-Ranges": "bytes",
+            "Content-Disposition": served.content_disposition,
+        }
+        if wanted is None:
+            return File(
+                path=served.path,
+                filename=served.filename,
+                media_type=served.content_type,
+                content_disposition_type=served.disposition,  # type: ignore[arg-type]
+                headers=headers,
+            )
+        first, last = wanted
+        return Stream(
+            uploads.read_range(served.path, first, last),
+            status_code=206,
             media_type=served.content_type,
-            content_disposition_type=served.disposition,  # type: ignore[arg-type]
             headers={
-                "Cache-Control": cache,
-                "Content-Security-Policy": "default-src 'none'; sandbox",
+                **headers,
+                "Content-Range": f"bytes {first}-{last}/{size}",
+                "Content-Length": str(last - first + 1),
             },
         )
 

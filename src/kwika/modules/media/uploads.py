@@ -3,6 +3,7 @@ seed-002 uploads, listing, deletion, avatars and serving local files."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import tempfile
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from bson import ObjectId
 from litestar.datastructures import UploadFile
@@ -17,6 +19,7 @@ from litestar.datastructures import UploadFile
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import (
+    AppError,
     BadRequest,
     Conflict,
     FieldError,
@@ -381,6 +384,15 @@ async def _retire_avatar(owner_id: ObjectId, url: str, use: UsedBy) -> None:
 
 # ---------------------------------------------------------------- serving local files
 
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK_BYTES = 256 * 1024
+
+
+class RangeNotSatisfiable(AppError):
+    status_code = 416
+    code = "RANGE_NOT_SATISFIABLE"
+    default_message = "The requested range is outside the file"
+
 
 @dataclass(frozen=True)
 class ServedFile:
@@ -389,6 +401,50 @@ class ServedFile:
     disposition: str  # inline | attachment
     filename: str
     private: bool
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    @property
+    def content_disposition(self) -> str:
+        quoted = quote(self.filename)
+        if quoted == self.filename:
+            return f'{self.disposition}; filename="{self.filename}"'
+        return f"{self.disposition}; filename*=utf-8''{quoted}"
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The single ``(first, last)`` byte range a ``Range`` header asks for (browsers need
+    ranges to play and seek videos); None to send the whole file. Multiple ranges are
+    answered with the whole file, which RFC 9110 allows."""
+    match = _RANGE.match((header or "").strip())
+    if match is None or not (match[1] or match[2]):
+        return None
+    if match[1]:
+        first = int(match[1])
+        last = min(int(match[2]), size - 1) if match[2] else size - 1
+    else:  # "bytes=-500": the last 500 bytes
+        first, last = max(0, size - int(match[2])), size - 1
+    if first >= size or first > last:
+        raise RangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"})
+    return first, last
+
+
+async def read_range(path: Path, first: int, last: int) -> AsyncIterator[bytes]:
+    """The bytes ``first..last`` of a file, in chunks, without blocking the loop."""
+    handle = await asyncio.to_thread(path.open, "rb")
+    try:
+        await asyncio.to_thread(handle.seek, first)
+        remaining = last - first + 1
+        while remaining > 0:
+            chunk = await asyncio.to_thread(handle.read, min(CHUNK_BYTES, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+    finally:
+        await asyncio.to_thread(handle.close)
 
 
 def open_local(key: str, token: str | None) -> ServedFile:

@@ -3,8 +3,8 @@
 Seeded ids are derived from the keys, so every deployment (and every re-seed of an empty
 database) gives a category or service type the same id. Records that exist are never
 changed (staff edits win, like seed 003's ``ON CONFLICT DO NOTHING``), and soft-deleted
-ones are not resurrected. An empty collection gets one ``insert_many``, so the embedded
-app's start-up seed stays fast.
+ones are not resurrected. One ``distinct`` and one ``insert_many`` per collection keep the
+embedded app's start-up seed fast.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 from beanie import Document
 from bson import ObjectId
-from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
 from kwika.core import clock
@@ -32,6 +31,7 @@ from kwika.modules.reference.documents import (
 )
 
 PROGRESS = "Reference data"
+DUPLICATE_KEY = 11000
 
 
 def seed_id(document: type[Document], key: str) -> ObjectId:
@@ -43,22 +43,23 @@ def seed_id(document: type[Document], key: str) -> ObjectId:
 async def _upsert(document: type[Document], records: list[dict[str, Any]]) -> int:
     """Insert the records whose key is missing; returns how many were written."""
     collection = document.get_motor_collection()
+    existing = set(await collection.distinct("key"))
     now = clock.now()
     rows = [
         {"_id": seed_id(document, r["key"]), "created_at": now, "updated_at": now, **r}
         for r in records
+        if r["key"] not in existing
     ]
-    if await collection.count_documents({}, limit=1) == 0:
-        try:
-            await collection.insert_many(rows, ordered=False)
-            return len(rows)
-        except BulkWriteError:
-            pass  # another process seeded at the same time: fall back to upserts
-    result = await collection.bulk_write(
-        [UpdateOne({"key": row["key"]}, {"$setOnInsert": row}, upsert=True) for row in rows],
-        ordered=False,
-    )
-    return result.upserted_count
+    if not rows:
+        return 0
+    try:
+        await collection.insert_many(rows, ordered=False)
+    except BulkWriteError as exc:
+        # Another process seeded the same keys at the same moment: theirs stand.
+        if any(error.get("code") != DUPLICATE_KEY for error in exc.details["writeErrors"]):
+            raise
+        return int(exc.details.get("nInserted", 0))
+    return len(rows)
 
 
 async def _ids_by_key(document: type[Document]) -> dict[str, ObjectId]:
