@@ -326,12 +326,14 @@ async def test_videos_can_be_fetched_by_byte_range(client, alice):
 
 async def test_non_ascii_filenames_are_kept_for_downloads(client, alice):
     file = data(
-        await upload(client, alice, samples.PDF, "mkataba wa kazi – 2026.pdf", "guide_resume")
+        await upload(
+            client, alice, samples.PDF, "mkataba wa kazi ya Zanzibar №2.pdf", "guide_resume"
+        )
     )
 
     download = await client.get(file["file_url"])
 
-    assert file["filename"] == "mkataba wa kazi – 2026.pdf"
+    assert file["filename"] == "mkataba wa kazi ya Zanzibar №2.pdf"
     assert download.headers["content-disposition"] == (
-        "attachment; filename*=utf-8''mkataba%20wa%20kazi%20%E2%80%93%202026.pdf"
+        "attachment; filename*=utf-8''mkataba%20wa%20kazi%20ya%20Zanzibar%20%E2%84%962.pdf"
     )

@@ -154,10 +154,9 @@ async def test_kyc_requirements_of_a_service_type(client):
     security = (await types_of(client, "Security"))[0]
     security_items = data(await client.get(f"/references/service-types/{security['id']}/kyc"))
     assert items[0]["id"] == security_items[0]["id"]
-    assert (
-        dict((i["name"], i["is_required"]) for i in security_items)["Professional Certification"]
-        is True
-    )
+    assert {i["name"]: i["is_required"] for i in security_items}[
+        "Professional Certification"
+    ] is True
 
 
 async def test_kyc_of_an_unknown_service_type_is_404(client):
