@@ -147,3 +147,48 @@ async def login(client: httpx.AsyncClient, account: Account, **extra: Any) -> ht
         account.access_token = data(response)["access_token"]
         account.refresh_token = data(response)["refresh_token"]
     return response
+
+
+ADMIN_EMAIL = "admin@kwika-staff.example.com"
+ADMIN_PASSWORD = "Admin-Strong-2026"
+
+
+@dataclass
+class Staff:
+    email: str
+    password: str
+    secret: str = ""
+    access_token: str = ""
+    refresh_token: str = ""
+    id: str = ""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.access_token)
+
+
+async def staff_sign_in(client: httpx.AsyncClient, staff: Staff, step: int = 0) -> Staff:
+    """Staff sign-in: enrol TOTP on first use, then complete with a current code.
+
+    ``step`` picks the TOTP step relative to now: a second sign-in in one test passes 1
+    so it never replays the first one's code.
+    """
+    first = await client.post(
+        "/admin/auth/login", json={"email": staff.email, "password": staff.password}
+    )
+    assert first.status_code == 200, first.text
+    challenge = data(first)
+    if challenge.get("totp_setup_required"):
+        staff.secret = challenge["secret"]
+    done = await client.post(
+        "/admin/auth/2fa/verify",
+        json={
+            "challenge_token": challenge["challenge_token"],
+            "code": totp_now(staff.secret, step),
+        },
+    )
+    assert done.status_code == 200, done.text
+    result = data(done)
+    staff.access_token, staff.refresh_token = result["access_token"], result["refresh_token"]
+    staff.id = result["staff"]["id"]
+    return staff

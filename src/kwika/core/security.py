@@ -9,7 +9,6 @@ import hmac
 import json
 import secrets
 import string
-import time
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kwika.config import PasswordHashSettings
+from kwika.core import clock
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
@@ -135,7 +135,7 @@ class Keyring:
         return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
     def sign(self, purpose: str, payload: dict[str, Any], ttl_seconds: int) -> str:
-        body = {**payload, "exp": int(time.time()) + ttl_seconds}
+        body = {**payload, "exp": int(clock.now().timestamp()) + ttl_seconds}
         encoded = _b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
         return f"{encoded}.{self._mac(purpose, encoded)}"
 
@@ -147,7 +147,7 @@ class Keyring:
             body = json.loads(_unb64(encoded))
         except ValueError as exc:
             raise BadSignature("bad payload") from exc
-        if not isinstance(body, dict) or int(body.get("exp", 0)) < time.time():
+        if not isinstance(body, dict) or int(body.get("exp", 0)) < clock.now().timestamp():
             raise SignatureExpired("expired")
         return body
 

@@ -6,8 +6,10 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AliasChoices, Field, HttpUrl, field_validator
+from pydantic_core import PydanticCustomError
 
 from kwika.core.schemas import RequestSchema, ResponseSchema
+from kwika.core.security import password_problems
 from kwika.modules.identity.constants import StaffRole
 from kwika.modules.identity.documents import Location, SocialLinks, StaffAccount, User
 from kwika.modules.identity.validation import (
@@ -23,6 +25,17 @@ Username = Annotated[str, AfterValidator(validate_username)]
 FirstName = Annotated[str, AfterValidator(lambda v: validate_name(v, "First name"))]
 LastName = Annotated[str, AfterValidator(lambda v: validate_name(v, "Last name"))]
 Password = Annotated[str, Field(min_length=1, max_length=128)]
+
+
+def _strong_password(value: str) -> str:
+    problems = password_problems(value)
+    if problems:
+        raise PydanticCustomError("password", problems[0])
+    return value
+
+
+NewPassword = Annotated[str, Field(max_length=128), AfterValidator(_strong_password)]
+"""A password being chosen: seed 003 rule plus the common-password blocklist."""
 Code = Annotated[str, Field(min_length=4, max_length=64)]
 
 # ---------------------------------------------------------------------------- requests
@@ -34,7 +47,7 @@ class SignupIn(RequestSchema):
     username: Username | None = None
     email: Email | None = None
     phone: Phone | None = None
-    password: str | None = Field(default=None, max_length=128)
+    password: NewPassword | None = None
     account_type: Literal["client", "provider"] | None = Field(
         default=None, description="`provider` for vendors, craftsmen and guides"
     )
@@ -119,8 +132,8 @@ class ResetPasswordIn(RequestSchema):
     )
     phone: str | None = Field(default=None, max_length=32)
     email: str | None = Field(default=None, max_length=254)
-    password: str = Field(
-        max_length=128, validation_alias=AliasChoices("password", "new_password", "newPassword")
+    password: NewPassword = Field(
+        validation_alias=AliasChoices("password", "new_password", "newPassword")
     )
     password_confirmation: str = Field(
         max_length=128,
@@ -132,12 +145,12 @@ class ResetPasswordIn(RequestSchema):
 
 class ChangePasswordIn(RequestSchema):
     current_password: Password
-    new_password: str = Field(max_length=128)
+    new_password: NewPassword
     confirm_password: str = Field(max_length=128)
 
 
 class SetPasswordIn(RequestSchema):
-    new_password: str = Field(max_length=128)
+    new_password: NewPassword
     confirm_password: str = Field(max_length=128)
 
 
@@ -227,7 +240,7 @@ class StaffLoginIn(RequestSchema):
 
 class StaffCreateIn(RequestSchema):
     email: Email
-    password: str = Field(max_length=128)
+    password: NewPassword
     first_name: FirstName
     last_name: LastName
     role: StaffRole

@@ -20,7 +20,7 @@ from kwika.core.errors import (
     ValidationFailed,
 )
 from kwika.core.ids import parse_id
-from kwika.core.security import BadSignature, SignatureExpired, password_problems
+from kwika.core.security import BadSignature, SignatureExpired
 from kwika.modules import activity, notifications
 from kwika.modules.identity.constants import (
     OTP_HOURLY_LIMIT,
@@ -177,8 +177,6 @@ async def signup(data: SignupIn, client: ClientContext) -> SignupOut:
         problems.append(FieldError("email", "Provide an email address or a phone number"))
     if data.password is None and not data.registered_by:
         problems.append(FieldError("password", "Password is required"))
-    elif data.password is not None:
-        problems += [FieldError("password", m) for m in password_problems(data.password)]
     if problems:
         raise ValidationFailed(errors=problems)
     await ratelimit.limit(

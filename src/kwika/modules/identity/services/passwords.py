@@ -7,7 +7,6 @@ import asyncio
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import BadRequest, Conflict, FieldError, ValidationFailed
-from kwika.core.security import password_problems
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
 from kwika.modules.identity.constants import RESET_IP_LIMIT, RESET_WINDOW_SECONDS, Purpose
@@ -24,12 +23,10 @@ from kwika.modules.identity.validation import normalize_email, normalize_phone
 FORGOT_MESSAGE = "If an account exists for this address, password reset instructions have been sent"
 
 
-def check_new_password(password: str, confirmation: str, field: str, confirm_field: str) -> None:
-    problems = [FieldError(field, message) for message in password_problems(password)]
+def check_confirmation(password: str, confirmation: str, confirm_field: str) -> None:
+    """The strength rules are checked by the request schema; this is the cross-field one."""
     if password != confirmation:
-        problems.append(FieldError(confirm_field, "Passwords do not match"))
-    if problems:
-        raise ValidationFailed(errors=problems)
+        raise ValidationFailed.single(confirm_field, "Passwords do not match")
 
 
 async def forgot(data: ForgotPasswordIn, client: ClientContext) -> None:
@@ -97,9 +94,7 @@ async def forgot(data: ForgotPasswordIn, client: ClientContext) -> None:
 
 
 async def reset(data: ResetPasswordIn, client: ClientContext) -> None:
-    check_new_password(
-        data.password, data.password_confirmation, "password", "password_confirmation"
-    )
+    check_confirmation(data.password, data.password_confirmation, "password_confirmation")
     if data.token:
         record = await codes.consume_link_token(
             (Purpose.RESET_PASSWORD, Purpose.SET_PASSWORD), data.token
@@ -145,7 +140,7 @@ async def change(principal: Principal, data: ChangePasswordIn, client: ClientCon
             code="INVALID_PASSWORD",
             errors=[FieldError("current_password", "Current password is incorrect")],
         )
-    check_new_password(data.new_password, data.confirm_password, "new_password", "confirm_password")
+    check_confirmation(data.new_password, data.confirm_password, "confirm_password")
     if data.new_password == data.current_password:
         raise ValidationFailed.single(
             "new_password", "New password must differ from the current one"
@@ -169,7 +164,7 @@ async def set_first(principal: Principal, data: SetPasswordIn, client: ClientCon
         raise Conflict(
             "Your account already has a password; use change-password", code="PASSWORD_EXISTS"
         )
-    check_new_password(data.new_password, data.confirm_password, "new_password", "confirm_password")
+    check_confirmation(data.new_password, data.confirm_password, "confirm_password")
     await _store_password(user, data.new_password)
     await activity.record(
         accounts.actor_of(user),

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bson import ObjectId
+from pydantic import ValidationError as PydanticValidationError
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, ratelimit, runtime
@@ -23,7 +24,6 @@ from kwika.core.errors import (
 )
 from kwika.core.ids import parse_id
 from kwika.core.pagination import Page, PageParams
-from kwika.core.security import password_problems
 from kwika.core.tokens import Principal
 from kwika.modules import activity
 from kwika.modules.identity.constants import (
@@ -58,9 +58,6 @@ async def _get(staff_id: str | ObjectId) -> StaffAccount:
 
 
 async def create(data: StaffCreateIn, by: activity.Actor, ip: str | None = None) -> StaffAccount:
-    problems = [FieldError("password", m) for m in password_problems(data.password)]
-    if problems:
-        raise ValidationFailed(errors=problems)
     staff = StaffAccount(
         email=data.email,
         username=data.username,
@@ -98,14 +95,18 @@ async def bootstrap_admin() -> None:
         return
     if await StaffAccount.find_one({}) is not None:
         return
-    data = StaffCreateIn(
-        email=settings.bootstrap_admin_email,
-        password=settings.bootstrap_admin_password.get_secret_value(),
-        first_name="Kwika",
-        last_name="Admin",
-        role="admin",
-        is_verified=True,
-    )
+    try:
+        data = StaffCreateIn(
+            email=settings.bootstrap_admin_email,
+            password=settings.bootstrap_admin_password.get_secret_value(),
+            first_name="Kwika",
+            last_name="Admin",
+            role="admin",
+            is_verified=True,
+        )
+    except PydanticValidationError as exc:
+        log.error("bootstrap admin not created: invalid settings: %s", exc)
+        return
     try:
         await create(data, activity.Actor.system())
     except (Conflict, ValidationFailed) as exc:
