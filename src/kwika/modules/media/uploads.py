@@ -29,7 +29,7 @@ from kwika.core.errors import (
     ValidationFailed,
 )
 from kwika.core.pagination import PageParams
-from kwika.core.security import BadSignature
+from kwika.core.security import BadSignature, SignatureExpired
 from kwika.core.tokens import Principal
 from kwika.modules import activity, identity
 from kwika.modules.media import service
@@ -47,6 +47,7 @@ from kwika.modules.media.schemas import (
 )
 
 UPLOAD_TOKEN_PURPOSE = "media-upload"
+EXPIRED_LINK = "This upload link has expired. Request a new one."
 AVATAR_USE = "user_avatar"
 KEY_PATTERN = re.compile(
     r"^(?P<visibility>public|private)/[a-z_]+/\d{4}/\d{2}/[0-9a-f]{32}(?:_thumb)?"
@@ -157,12 +158,14 @@ def _check_upload_token(upload_id: str, token: str | None) -> ObjectId:
         raise Forbidden("This upload link is invalid", code="INVALID_SIGNATURE")
     try:
         payload = runtime.get().keyring.unsign(UPLOAD_TOKEN_PURPOSE, token)
+    except SignatureExpired:
+        raise Gone(EXPIRED_LINK, code="UPLOAD_EXPIRED") from None
     except BadSignature:
         raise Forbidden("This upload link is invalid", code="INVALID_SIGNATURE") from None
     if payload.get("u") != upload_id or not ObjectId.is_valid(str(payload.get("o"))):
         raise Forbidden("This upload link is invalid", code="INVALID_SIGNATURE")
     if int(payload.get("until", 0)) < clock.now().timestamp():
-        raise Gone("This upload link has expired. Request a new one.", code="UPLOAD_EXPIRED")
+        raise Gone(EXPIRED_LINK, code="UPLOAD_EXPIRED")
     return ObjectId(str(payload["o"]))
 
 
@@ -176,7 +179,7 @@ async def receive(upload_id: str, token: str | None, chunks: AsyncIterator[bytes
     if file.status != "pending":
         raise Conflict("This upload has already been received", code="UPLOAD_RECEIVED")
     if service.effective_status(file) == "expired":
-        raise Gone("This upload link has expired. Request a new one.", code="UPLOAD_EXPIRED")
+        raise Gone(EXPIRED_LINK, code="UPLOAD_EXPIRED")
     rule = CONTEXTS[file.context]
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         received = 0
