@@ -239,7 +239,10 @@ async def confirm(principal: Principal, upload_id: str) -> UploadOut:
             "$unset": {"expires_at": ""},
         },
     )
-    return to_out(await _reload(file.id))
+    confirmed = await _reload(file.id)
+    if confirmed.status != "completed":  # the sweeper expired it in the meantime
+        raise Gone("Upload not found or expired", code="UPLOAD_EXPIRED")
+    return to_out(confirmed)
 
 
 # ---------------------------------------------------------------- direct uploads
