@@ -140,6 +140,8 @@ class Settings(BaseSettings):
     public_base_url: str = "http://localhost:8000"
     frontend_url: str = "http://localhost:3000"
     secret_key: SecretStr | None = None
+    # Earlier secret keys, still accepted to read what they protected (rotation).
+    previous_secret_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     log_json: bool = False
 
@@ -190,7 +192,9 @@ class Settings(BaseSettings):
     default_currency: str = "TZS"
     default_phone_region: str = "TZ"
 
-    _split = field_validator("trusted_proxies", "cors_origins", mode="before")(_split_commas)
+    _split = field_validator(
+        "trusted_proxies", "cors_origins", "previous_secret_keys", mode="before"
+    )(_split_commas)
 
     @field_validator("trusted_proxies")
     @classmethod

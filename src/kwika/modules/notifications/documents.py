@@ -9,7 +9,8 @@ from pymongo import ASCENDING, IndexModel
 
 from kwika.core import clock
 
-DeliveryStatus = Literal["pending", "sending", "sent", "failed", "unknown"]
+# draft: created by a request that has not succeeded yet; never sent unless it does.
+DeliveryStatus = Literal["draft", "pending", "sending", "sent", "failed", "unknown"]
 
 
 class Delivery(Document):

@@ -5,7 +5,7 @@ from typing import Any, Literal
 from bson import ObjectId
 
 from kwika.core import runtime
-from kwika.core.broker import enqueue
+from kwika.core.broker import after_success, enqueue
 from kwika.modules.notifications.documents import Delivery
 from kwika.modules.notifications.rendering import render
 from kwika.modules.notifications.tasks import deliver
@@ -39,8 +39,18 @@ async def send_direct(
         data=data or {},
         user_id=user_id,
         sensitive=sensitive,
+        status="draft",
     )
     await delivery.insert()
-    await enqueue(deliver, str(delivery.id))
     assert delivery.id is not None
-    return delivery.id
+    delivery_id = delivery.id
+
+    async def release() -> None:
+        await Delivery.get_motor_collection().update_one(
+            {"_id": delivery_id, "status": "draft"}, {"$set": {"status": "pending"}}
+        )
+
+    # Only a successful request makes the message real; a failed one leaves a draft.
+    await after_success(release)
+    await enqueue(deliver, str(delivery_id))
+    return delivery_id

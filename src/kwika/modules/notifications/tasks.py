@@ -20,6 +20,7 @@ MAX_ATTEMPTS = 6
 REDACTED = "[redacted]"
 STALE_PENDING = timedelta(minutes=2)
 STUCK_SENDING = timedelta(minutes=10)
+ABANDONED_DRAFT = timedelta(days=1)
 
 
 class RetryDelivery(Exception):
@@ -79,6 +80,7 @@ async def sweep_deliveries() -> None:
     Dramatiq); never resend one whose outcome is unknown."""
     now = clock.now()
     collection = Delivery.get_motor_collection()
+    await collection.delete_many({"status": "draft", "created_at": {"$lt": now - ABANDONED_DRAFT}})
     await collection.update_many(
         {"status": "sending", "claimed_at": {"$lt": now - STUCK_SENDING}},
         {"$set": {"status": "unknown", "last_error": "worker stopped while sending"}},

@@ -17,6 +17,10 @@ def _digest(purpose: str, user_id: ObjectId, code: str) -> str:
     return runtime.get().keyring.digest(f"code:{purpose}", f"{user_id}:{code}")
 
 
+def _digests(purpose: str, user_id: ObjectId, code: str) -> list[str]:
+    return runtime.get().keyring.digests(f"code:{purpose}", f"{user_id}:{code}")
+
+
 def _link_digest(purpose: str, token: str) -> str:
     return runtime.get().keyring.digest(f"link:{purpose}", token)
 
@@ -81,7 +85,7 @@ async def consume_code(user_id: ObjectId, purpose: str, code: str) -> Verificati
             "Too many wrong codes. Please request a new one.", code="CODE_ATTEMPTS_EXCEEDED"
         )
     collection = VerificationCode.get_motor_collection()
-    if latest.code_hash != _digest(purpose, user_id, code.strip()):
+    if latest.code_hash not in _digests(purpose, user_id, code.strip()):
         await collection.update_one({"_id": latest.id}, {"$inc": {"attempts": 1}})
         raise BadRequest(INVALID_CODE, code="INVALID_CODE")
     return await _claim(latest)

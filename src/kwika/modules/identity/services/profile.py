@@ -309,6 +309,7 @@ async def anonymise(user_id: ObjectId) -> bool:
         return False
     await sessions.revoke_all(user_id, "account_deleted")
     await devices.forget_all(user_id)
+    await activity.forget_actor(user_id)
     await activity.record(
         activity.Actor.system(), "user.anonymised", target_type="user", target_id=user_id
     )
