@@ -32,9 +32,12 @@ async def test_limited_endpoints_answer_503_when_redis_is_down(tmp_path):
     settings = make_settings(tmp_path)
     app = create_app(settings, redis_endpoint=endpoint)
     try:
-        async with LifespanManager(app, shutdown_timeout=60), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
-        ) as http:
+        async with (
+            LifespanManager(app, shutdown_timeout=60),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
+            ) as http,
+        ):
             from kwika.core.broker import drain
             from tests.support import Outbox
 
