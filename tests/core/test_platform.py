@@ -15,16 +15,22 @@ async def test_the_embedded_data_file_keeps_data_across_restarts(tmp_path, redis
     settings = make_settings(tmp_path, embedded_data_file=data_file)
     outbox = Outbox(settings.outbox_path, drain)
     first = create_app(settings, redis_endpoint=redis_endpoint)
-    async with LifespanManager(first), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=first), base_url="http://t/api/v1"
-    ) as http:
+    async with (
+        LifespanManager(first),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=first), base_url="http://t/api/v1"
+        ) as http,
+    ):
         account = await register(http, outbox)
     assert data_file.exists()
     assert not list(tmp_path.glob(".kwika-data.json.*"))  # no temporary file left behind
     second = create_app(settings, redis_endpoint=redis_endpoint)
-    async with LifespanManager(second), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=second), base_url="http://t/api/v1"
-    ) as http:
+    async with (
+        LifespanManager(second),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=second), base_url="http://t/api/v1"
+        ) as http,
+    ):
         response = await login(http, account)
         assert response.status_code == 200
         assert data(response)["user"]["id"] == account.id
@@ -64,9 +70,12 @@ async def test_totp_survives_a_secret_key_rotation(tmp_path, redis_endpoint):
     data_file = tmp_path / "data.json"
     before = make_settings(tmp_path, secret_key=old_key, embedded_data_file=data_file)
     app = create_app(before, redis_endpoint=redis_endpoint)
-    async with LifespanManager(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
-    ) as http:
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
+        ) as http,
+    ):
         account = await register(http, Outbox(before.outbox_path, drain))
         setup = await _enable_authenticator(http, account)
     after = make_settings(
@@ -76,9 +85,12 @@ async def test_totp_survives_a_secret_key_rotation(tmp_path, redis_endpoint):
         embedded_data_file=data_file,
     )
     app = create_app(after, redis_endpoint=redis_endpoint)
-    async with LifespanManager(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
-    ) as http:
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
+        ) as http,
+    ):
         challenge = data(
             await http.post(
                 "/auth/signin", json={"credential": account.email, "password": PASSWORD}
