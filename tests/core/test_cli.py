@@ -48,15 +48,16 @@ def test_create_staff_bootstraps_an_admin_that_can_sign_in(cli_env, tmp_path, re
         app = create_app(
             make_settings(tmp_path, embedded_data_file=cli_env), redis_endpoint=redis_endpoint
         )
-        async with LifespanManager(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
-        ) as http:
+        async with (
+            LifespanManager(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
+            ) as http,
+        ):
             staff = await staff_sign_in(
                 http, Staff("root@kwika-staff.example.com", "Root-Pass-2026!")
             )
-            return (await http.get("/admin/auth/me", headers=staff.headers)).json()["data"][
-                "role"
-            ]
+            return (await http.get("/admin/auth/me", headers=staff.headers)).json()["data"]["role"]
 
     import asyncio
 
