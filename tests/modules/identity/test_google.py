@@ -212,9 +212,12 @@ async def test_google_endpoints_answer_503_when_not_configured(tmp_path, redis_e
     from kwika.asgi import create_app
 
     app = create_app(make_settings(tmp_path), redis_endpoint=redis_endpoint)
-    async with LifespanManager(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver/api/v1"
-    ) as plain:
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver/api/v1"
+        ) as plain,
+    ):
         response = await plain.post("/auth/google/login")
     assert response.status_code == 503
     assert body(response)["code"] == "GOOGLE_NOT_CONFIGURED"
