@@ -22,12 +22,12 @@ class ReferencesController(Controller):
     path = "/references"
     tags = ["References"]
 
-    @get("/event-types", summary="Event types")
+    @get("/event-types", summary="Event types", responses=errors())
     async def event_types(self) -> Envelope[list[EventTypeOut]]:
         """Seed 003 2.1: active event types in display order."""
         return ok(await service.event_types(), "Event types retrieved successfully")
 
-    @get("/service-categories", summary="Service categories")
+    @get("/service-categories", summary="Service categories", responses=errors())
     async def service_categories(self) -> Envelope[list[ServiceCategoryOut]]:
         """Seed 003 2.2: active service categories with how many services each has. This is
         also the list of skills craftsmen pick from (seed 001 `GET /services`)."""
@@ -55,13 +55,13 @@ class ReferencesController(Controller):
         is required, and the formats and size (MB) each accepts."""
         return ok(await service.kyc_for(service_type_id), "KYC requirements retrieved successfully")
 
-    @get("/currencies", summary="Currencies")
+    @get("/currencies", summary="Currencies", responses=errors())
     async def currencies(self) -> Envelope[list[CurrencyOut]]:
         """Seed 003 2.5: active currencies; `is_default` marks the platform default (TZS
         unless configured otherwise)."""
         return ok(await service.currencies(), "Currencies retrieved successfully")
 
-    @get("/countries", summary="Countries")
+    @get("/countries", summary="Countries", responses=errors())
     async def countries(self) -> Envelope[list[CountryOut]]:
         """Seed 003 2.6: active countries with their dialling code and currency."""
         return ok(await service.countries(), "Countries retrieved successfully")
@@ -71,7 +71,7 @@ class OnboardingInterestsController(Controller):
     path = "/onboarding"
     tags = ["References"]
 
-    @get("/interests", summary="Onboarding interests")
+    @get("/interests", summary="Onboarding interests", responses=errors())
     async def interests(self) -> Envelope[list[InterestOut]]:
         """Seed 004 3.2: the interests a new user picks from (store their `key`s)."""
         return ok(await service.interests(), "Interests retrieved successfully")
