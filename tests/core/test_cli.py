@@ -133,9 +133,12 @@ def test_seed_demo_creates_demo_accounts_once(cli_env, tmp_path, redis_endpoint)
         app = create_app(
             make_settings(tmp_path, embedded_data_file=cli_env), redis_endpoint=redis_endpoint
         )
-        async with LifespanManager(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
-        ) as http:
+        async with (
+            LifespanManager(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
+            ) as http,
+        ):
             response = await http.post(
                 "/auth/signin", json={"credential": "democlient", "password": DEMO_PASSWORD}
             )
