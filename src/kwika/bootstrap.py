@@ -107,7 +107,11 @@ async def start(
     for hook in registry.startup_hooks():
         await hook()
     if in_process_worker:
-        process.worker = dramatiq.Worker(broker, worker_threads=settings.worker_threads)
+        process.worker = dramatiq.Worker(
+            broker,
+            worker_threads=settings.worker_threads,
+            worker_timeout=settings.worker_idle_poll_ms,
+        )
         process.worker.start()
     if run_scheduler:
         process.background.append(

@@ -156,6 +156,8 @@ class Settings(BaseSettings):
     redis_server_binary: str = "redis-server"
     worker_in_process: bool | None = None
     worker_threads: int = 4
+    # How long an idle in-process worker waits between polls of its queues, at most.
+    worker_idle_poll_ms: int = 100
     broker_namespace: str = "kwika"
 
     # HTTP edge

@@ -109,3 +109,41 @@ def test_worker_needs_a_redis_url(cli_env, monkeypatch):
     result = CliRunner().invoke(cli, ["worker"])
     assert result.exit_code == 2
     assert "KWIKA_REDIS_URL" in result.output
+
+
+def test_seed_demo_creates_demo_accounts_once(cli_env, tmp_path, redis_endpoint):
+    from bson import json_util
+
+    from kwika.modules.identity.seed import DEMO_PASSWORD
+
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["seed", "--demo"])
+        assert result.exit_code == 0, result.output
+    snapshot = json_util.loads(cli_env.read_text())["collections"]
+    emails = sorted(user["email"] for user in snapshot["users"])
+    assert emails == [
+        "demo.client@kwika.example.com",
+        "demo.craftsman@kwika.example.com",
+        "demo.guide@kwika.example.com",
+        "demo.vendor@kwika.example.com",
+    ]
+    assert [s["email"] for s in snapshot["staff_accounts"]] == ["demo.admin@kwika.example.com"]
+
+    async def sign_in() -> int:
+        app = create_app(
+            make_settings(tmp_path, embedded_data_file=cli_env), redis_endpoint=redis_endpoint
+        )
+        async with (
+            LifespanManager(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
+            ) as http,
+        ):
+            response = await http.post(
+                "/auth/signin", json={"credential": "democlient", "password": DEMO_PASSWORD}
+            )
+            return response.status_code
+
+    import asyncio
+
+    assert asyncio.run(sign_in()) == 200
