@@ -1,6 +1,7 @@
 from kwika.core.module import ModuleSpec
 from kwika.core.scheduler import Schedule
-from kwika.modules.media import tasks
+from kwika.modules.identity.signals import user_anonymised
+from kwika.modules.media import public, tasks
 from kwika.modules.media.controllers import CONTROLLERS
 from kwika.modules.media.documents import StorageUsage, StoredFile
 
@@ -10,6 +11,7 @@ module = ModuleSpec(
     documents=[StoredFile, StorageUsage],
     task_modules=["kwika.modules.media.tasks"],
     schedules=[Schedule("media.sweep", tasks.sweep, lambda s: s.media.sweep_interval_seconds)],
+    receivers=[(user_anonymised, public.erase_owner)],
     tags=[
         {
             "name": "Uploads",

@@ -233,3 +233,8 @@ async def purge_owner(owner_id: str | ObjectId) -> int:
         if await service.remove(file):
             removed += 1
     return removed
+
+
+async def erase_owner(user_id: ObjectId) -> None:
+    """Receiver of ``identity.user_anonymised``: the person's files go with their data."""
+    await purge_owner(user_id)
