@@ -195,7 +195,7 @@ async def test_anonymisation_also_erases_the_persons_files(client, outbox):
         "/uploads/direct",
         headers=account.headers,
         files={"file": ("me.png", image.getvalue(), "image/png")},
-        data={"context": "post_image"},
+        data={"context": "post_media"},
     )
     assert uploaded.status_code == 201, uploaded.text
     file_url = data(uploaded)["file_url"]
