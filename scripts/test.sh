@@ -18,5 +18,5 @@ if [ -n "${CI:-}" ]; then
   export KWIKA_TEST_REQUIRE_REDIS=1
 fi
 
-.venv/bin/ruff check src tests scripts benchmarks
+.venv/bin/ruff check src tests scripts $( [ -d benchmarks ] && echo benchmarks )
 .venv/bin/python -m pytest "$@"

@@ -62,9 +62,10 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "environment": "test",
         "secret_key": "test-secret-key-0123456789-abcdefghijklmnop",
         "outbox_path": tmp_path / "outbox.jsonl",
+        # Uploaded files go to the test's own directory, never the repository's var/.
+        "media": {"root": tmp_path / "media"},
         "password_hash": {"time_cost": 1, "memory_cost_kib": 1024, "parallelism": 1},
         "worker_threads": 2,
-        "worker_idle_timeout_ms": 100,
         # A closing long-polling Socket.IO client waits for its pending poll, which the
         # server answers at the next ping: keep that short.
         "realtime": {"ping_interval_seconds": 2, "ping_timeout_seconds": 5},

@@ -140,7 +140,11 @@ def create_app(
         )
         if settings.cors_origins
         else None,
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        # Handlers with opt={"skip_compression": True} (stored files: images and videos are
+        # compressed already, and gzipping a 50 MB video costs CPU for nothing).
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, exclude_opt_key="skip_compression"
+        ),
         request_max_body_size=settings.max_body_size_bytes,
         type_encoders={ObjectId: str},
         debug=False,

@@ -71,7 +71,14 @@ async def start(
 ) -> Process:
     """Connect storage and Redis, bind actors, run start-up hooks; optionally run the worker
     in this process. ``broker`` is given by worker processes, which built theirs first."""
-    keyring = Keyring(resolve_secret(settings))
+    if settings.is_production and (settings.embedded_storage or not settings.redis_url):
+        raise RuntimeError(
+            "KWIKA_MONGODB_URI and KWIKA_REDIS_URL must be set when KWIKA_ENVIRONMENT=production"
+        )
+    keyring = Keyring(
+        resolve_secret(settings),
+        [key.get_secret_value().encode() for key in settings.previous_secret_keys],
+    )
     endpoint = redis_endpoint or resolve_endpoint(settings)
     mongo_client, database = db.connect(settings)
     if settings.embedded_storage and settings.embedded_data_file:
@@ -103,7 +110,7 @@ async def start(
         process.worker = dramatiq.Worker(
             broker,
             worker_threads=settings.worker_threads,
-            worker_timeout=settings.worker_idle_timeout_ms,
+            worker_timeout=settings.worker_idle_poll_ms,
         )
         process.worker.start()
     if run_scheduler:

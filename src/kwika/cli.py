@@ -76,6 +76,7 @@ def serve(
         workers=workers,
         proxy_headers=False,  # client addresses come from KWIKA_TRUSTED_PROXIES
         server_header=False,
+        access_log=False,  # kwika.access logs every request with its request id
         log_config=None,
     )
 

@@ -155,6 +155,46 @@ class GoogleSettings(BaseModel):
     _split = field_validator("extra_client_ids", "issuers", mode="before")(_split_commas)
 
 
+class MediaSettings(BaseModel):
+    """Uploaded files (``KWIKA_MEDIA__*``): where they live and what a user may keep."""
+
+    # local: files under ``root`` served by the API at /api/v1/media/...; cloudinary: the
+    # [cloudinary] section below.
+    backend: Literal["local", "cloudinary"] = "local"
+    # The designated directory for the local backend (seed 000 1.3).
+    root: Path = Path("var/media")
+    # Absolute URL prefix of served files; empty means <public_base_url>/api/v1/media.
+    base_url: str | None = None
+    # Per-user storage quota (seed 003 20.6 shows 5 GiB).
+    quota_bytes: int = 5 * 1024**3
+    # Lifetime of a signed upload URL from POST /uploads/request.
+    upload_url_ttl_seconds: int = 15 * 60
+    # Lifetime of signed URLs to private files (KYC, resumes, attachments).
+    private_url_ttl_seconds: int = 60 * 60
+    # Completed uploads nothing has claimed (media.attach) are deleted after this many
+    # hours; 0 keeps them. Turn on once every module attaches the files it uses.
+    orphan_ttl_hours: int = 0
+    # How often the sweeper looks for expired and orphaned uploads.
+    sweep_interval_seconds: int = 3600
+    # Decoded images larger than this many pixels are refused (decompression bombs).
+    max_image_pixels: int = 50_000_000
+    # Uploads one user may start per hour (image processing costs CPU).
+    uploads_per_hour: int = 300
+
+
+class CloudinarySettings(BaseModel):
+    """Cloudinary account for ``KWIKA_MEDIA__BACKEND=cloudinary`` (``KWIKA_CLOUDINARY__*``)."""
+
+    cloud_name: str | None = None
+    api_key: str | None = None
+    api_secret: SecretStr | None = None
+    # The Upload API base URL; tests point it at a local fake.
+    upload_prefix: str = "https://api.cloudinary.com"
+    # Every public id starts with this folder.
+    folder: str = "kwika"
+    timeout_seconds: float = 60.0
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="KWIKA_",
@@ -168,6 +208,8 @@ class Settings(BaseSettings):
     public_base_url: str = "http://localhost:8000"
     frontend_url: str = "http://localhost:3000"
     secret_key: SecretStr | None = None
+    # Earlier secret keys, still accepted to read what they protected (rotation).
+    previous_secret_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     log_json: bool = False
 
@@ -182,10 +224,8 @@ class Settings(BaseSettings):
     redis_server_binary: str = "redis-server"
     worker_in_process: bool | None = None
     worker_threads: int = 4
-    # How long an idle in-process worker thread waits for a message (and the longest idle
-    # poll of its consumers) before checking whether it should stop: shutdown takes up to
-    # about twice this. Tests lower it so each app stops quickly.
-    worker_idle_timeout_ms: int = 1000
+    # How long an idle in-process worker waits between polls of its queues, at most.
+    worker_idle_poll_ms: int = 100
     broker_namespace: str = "kwika"
 
     # HTTP edge
@@ -219,11 +259,19 @@ class Settings(BaseSettings):
     messaging: MessagingSettings = Field(default_factory=MessagingSettings)
     realtime: RealtimeSettings = Field(default_factory=RealtimeSettings)
 
+    # media + reference data
+    media: MediaSettings = Field(default_factory=MediaSettings)
+    cloudinary: CloudinarySettings = Field(default_factory=CloudinarySettings)
+    # How long reference lists (event types, categories, currencies...) stay in Redis.
+    reference_cache_ttl_seconds: int = 3600
+
     # marketplace defaults
     default_currency: str = "TZS"
     default_phone_region: str = "TZ"
 
-    _split = field_validator("trusted_proxies", "cors_origins", mode="before")(_split_commas)
+    _split = field_validator(
+        "trusted_proxies", "cors_origins", "previous_secret_keys", mode="before"
+    )(_split_commas)
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -17,6 +17,8 @@ MODULE_NAMES = (
     "notifications",
     "identity",
     "messaging",
+    "media",
+    "reference",
 )
 
 
@@ -27,6 +29,8 @@ def modules() -> tuple[ModuleSpec, ...]:
         spec: ModuleSpec = importlib.import_module(f"kwika.modules.{name}.module").module
         for task_module in spec.task_modules:
             importlib.import_module(task_module)
+        for signal, receiver in spec.receivers:
+            signal.connect(receiver)
         specs.append(spec)
     return tuple(specs)
 

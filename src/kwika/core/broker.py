@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,7 +36,8 @@ _placeholder = StubBroker()
 dramatiq.set_broker(_placeholder)
 _declared: list[dramatiq.Actor[Any, Any]] = []
 _current: dramatiq.Broker | None = None
-Outgoing = tuple[dramatiq.Message[Any], int | None]
+AfterSuccess = Callable[[], Awaitable[None]]
+Outgoing = tuple[dramatiq.Message[Any], int | None] | AfterSuccess
 _pending: ContextVar[list[Outgoing] | None] = ContextVar("kwika_pending_messages")
 
 
@@ -72,6 +74,17 @@ class _AppLoopThread(EventLoopThread):
 
     def start(self, *, timeout: float | None = None) -> None:
         return None
+
+    def run_coroutine(self, coro: Any) -> Any:
+        # The API loop can pause between the phases of whoever drives it (a test runner runs
+        # fixtures and tests as separate run_until_complete calls): wait for it to run again
+        # rather than fail the message.
+        while not self.loop.is_running():
+            if self.loop.is_closed():
+                coro.close()
+                raise RuntimeError("the API event loop is closed")
+            time.sleep(0.005)
+        return super().run_coroutine(coro)
 
     def stop(self) -> None:
         return None
@@ -143,7 +156,29 @@ async def enqueue(
     await flush([outgoing])
 
 
-async def flush(messages: list[Outgoing]) -> None:
+async def after_success(callback: AfterSuccess) -> None:
+    """Run ``callback`` once the current request has succeeded (at once outside a request).
+
+    For state that must only become real with the response, such as a delivery that the
+    recovery sweeper may resend.
+    """
+    held = _pending.get(None)
+    if held is not None:
+        held.append(callback)
+        return
+    await callback()
+
+
+async def flush(outgoing: list[Outgoing]) -> None:
+    """Run the held callbacks, then enqueue the held messages (after a success)."""
+    if not outgoing:
+        return
+    messages: list[tuple[dramatiq.Message[Any], int | None]] = []
+    for item in outgoing:
+        if isinstance(item, tuple):
+            messages.append(item)
+        else:
+            await item()
     if not messages:
         return
     broker = current_broker()

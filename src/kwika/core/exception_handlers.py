@@ -94,6 +94,8 @@ def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, A
         message = "Request body is too large"
     elif status == 405:
         message = "Method not allowed on this route"
+    elif status == 400 and "JSON is malformed" in str(exc.detail):
+        return envelope(400, "Request body is not valid JSON", "MALFORMED_JSON")
     else:
         message = str(exc.detail) if exc.detail else "Request failed"
     headers = dict(exc.headers or {})

@@ -33,17 +33,28 @@ def header(scope: dict[str, Any], name: bytes) -> str | None:
 
 
 def client_address(scope: dict[str, Any], trusted: tuple[Network, ...]) -> str:
-    """The peer address, or the first X-Forwarded-For address when the peer is a trusted proxy."""
+    """The peer address; behind trusted proxies, the client they saw in X-Forwarded-For.
+
+    The header is read from the right, skipping our own proxies: the first address that is
+    not a trusted proxy is the client. With one proxy that overwrites the header this is its
+    first address; with a proxy that appends, a client cannot forge its address by sending
+    its own X-Forwarded-For.
+    """
     peer = (scope.get("client") or ("unknown", 0))[0]
-    if trusted and _is_trusted(peer, trusted):
-        forwarded = header(scope, b"x-forwarded-for")
-        if forwarded:
-            first = forwarded.split(",")[0].strip()
-            try:
-                return str(ipaddress.ip_address(first))
-            except ValueError:
-                return peer
-    return peer
+    if not trusted or not _is_trusted(peer, trusted):
+        return peer
+    forwarded = header(scope, b"x-forwarded-for")
+    if not forwarded:
+        return peer
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        try:
+            address = str(ipaddress.ip_address(hop))
+        except ValueError:
+            return peer  # a malformed chain proves nothing
+        if not _is_trusted(address, trusted):
+            return address
+    return hops[0] if hops else peer
 
 
 def is_secure(scope: dict[str, Any], trusted: tuple[Network, ...]) -> bool:

@@ -74,6 +74,35 @@ async def limit(
         raise RateLimited(usage.retry_after, message)
 
 
+@dataclass(frozen=True)
+class Budget:
+    """At most ``limit`` attempts per ``window_seconds`` for one subject (account, address)."""
+
+    scope: str
+    limit: int
+    window_seconds: int
+
+
+async def spend(charges: list[tuple[Budget, str]], message: str | None = None) -> None:
+    """Count one attempt against each budget *before* doing the work.
+
+    Counting first is what makes the limit hold under concurrency: of N simultaneous
+    attempts only ``limit`` ever get through. Callers give back what a success should not
+    cost with :func:`refund` or :func:`reset`.
+    """
+    refused = 0
+    for budget, subject in charges:
+        usage = await hit(budget.scope, subject, budget.window_seconds)
+        if usage.count > budget.limit:
+            refused = max(refused, usage.retry_after)
+    if refused:
+        raise RateLimited(refused, message)
+
+
+async def refund(budget: Budget, subject: str) -> None:
+    await hit(budget.scope, subject, budget.window_seconds, amount=-1)
+
+
 async def reset(scope: str, subject: str) -> None:
     try:
         await runtime.get().redis.delete(_key(scope, subject))

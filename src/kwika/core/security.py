@@ -14,7 +14,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -118,20 +118,36 @@ class SignatureExpired(BadSignature):
 class Keyring:
     """Keys derived from the one application secret, each for one purpose."""
 
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, previous: list[bytes] | None = None) -> None:
         if len(secret) < 32:
             raise ValueError("KWIKA_SECRET_KEY must be at least 32 bytes")
-        self._secret = secret
-        self._fernet = Fernet(base64.urlsafe_b64encode(self.derive("field-encryption")))
+        self._secrets = [secret, *(previous or [])]
+        self._fernet = MultiFernet(
+            [
+                Fernet(base64.urlsafe_b64encode(self._derive(s, "field-encryption")))
+                for s in self._secrets
+            ]
+        )
 
-    def derive(self, purpose: str, length: int = 32) -> bytes:
+    @staticmethod
+    def _derive(secret: bytes, purpose: str, length: int = 32) -> bytes:
         return HKDF(
             algorithm=hashes.SHA256(), length=length, salt=None, info=purpose.encode()
-        ).derive(self._secret)
+        ).derive(secret)
+
+    def derive(self, purpose: str, length: int = 32) -> bytes:
+        return self._derive(self._secrets[0], purpose, length)
 
     def digest(self, purpose: str, value: str) -> str:
         """Keyed digest for low-entropy secrets (6-digit codes): useless without the key."""
-        key = self.derive(f"digest:{purpose}")
+        return self._digest(self._secrets[0], purpose, value)
+
+    def digests(self, purpose: str, value: str) -> list[str]:
+        """The digest under the current key and every previous one (checking, not storing)."""
+        return [self._digest(secret, purpose, value) for secret in self._secrets]
+
+    def _digest(self, secret: bytes, purpose: str, value: str) -> str:
+        key = self._derive(secret, f"digest:{purpose}")
         return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
     def sign(self, purpose: str, payload: dict[str, Any], ttl_seconds: int) -> str:
@@ -141,7 +157,15 @@ class Keyring:
 
     def unsign(self, purpose: str, token: str) -> dict[str, Any]:
         encoded, _, mac = token.partition(".")
-        if not encoded or not mac or not hmac.compare_digest(mac, self._mac(purpose, encoded)):
+        valid = (
+            encoded
+            and mac
+            and any(
+                hmac.compare_digest(mac, self._mac(purpose, encoded, secret))
+                for secret in self._secrets
+            )
+        )
+        if not valid:
             raise BadSignature("bad signature")
         try:
             body = json.loads(_unb64(encoded))
@@ -151,11 +175,12 @@ class Keyring:
             raise SignatureExpired("expired")
         return body
 
-    def _mac(self, purpose: str, encoded: str) -> str:
-        key = self.derive(f"sign:{purpose}")
+    def _mac(self, purpose: str, encoded: str, secret: bytes | None = None) -> str:
+        key = self._derive(secret or self._secrets[0], f"sign:{purpose}")
         return _b64(hmac.new(key, encoded.encode(), hashlib.sha256).digest())
 
     def encrypt(self, plaintext: str) -> str:
+        """Encrypted with the current key; :meth:`decrypt` also reads previous keys."""
         return self._fernet.encrypt(plaintext.encode()).decode()
 
     def decrypt(self, ciphertext: str) -> str:

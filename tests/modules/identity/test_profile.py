@@ -181,3 +181,29 @@ async def test_deletion_needs_the_password(client, outbox):
     )
     assert response.status_code == 400
     assert (await client.get("/auth/me", headers=bearer(account.access_token))).status_code == 200
+
+
+async def test_anonymisation_also_erases_the_persons_files(client, outbox):
+    import io
+
+    from PIL import Image
+
+    account = await register(client, outbox)
+    image = io.BytesIO()
+    Image.new("RGB", (64, 64), "teal").save(image, format="PNG")
+    uploaded = await client.post(
+        "/uploads/direct",
+        headers=account.headers,
+        files={"file": ("me.png", image.getvalue(), "image/png")},
+        data={"context": "post_media"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    file_url = data(uploaded)["file_url"]
+    assert (await client.get(file_url)).status_code == 200
+    await client.request(
+        "DELETE", "/users/account", headers=account.headers, json={"password": PASSWORD}
+    )
+    clock.travel(timedelta(days=31))
+    await enqueue(tasks.purge_deleted_accounts)
+    await drain()
+    assert (await client.get(file_url)).status_code == 404

@@ -97,3 +97,21 @@ async def test_access_tokens_carry_the_expected_claims(client, outbox):
     assert claims["sub"] == account.id
     assert claims["exp"] - claims["iat"] == 900
     assert claims["jti"]
+
+
+async def test_remember_me_keeps_the_session_for_30_days_instead_of_one(client, outbox):
+    from datetime import timedelta
+
+    from kwika.core import clock
+
+    account = await register(client, outbox, sign_in=False)
+    short = data(await login(client, account))
+    remembered = data(await login(client, account, remember_me=True))
+    clock.travel(timedelta(days=2))
+    expired = await client.post("/auth/refresh", json={"refresh_token": short["refresh_token"]})
+    assert expired.status_code == 401
+    kept = await client.post("/auth/refresh", json={"refresh_token": remembered["refresh_token"]})
+    assert kept.status_code == 200
+    clock.travel(timedelta(days=29))  # each refresh extends the 30 days
+    again = await client.post("/auth/refresh", json={"refresh_token": data(kept)["refresh_token"]})
+    assert again.status_code == 200

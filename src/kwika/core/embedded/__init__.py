@@ -6,6 +6,9 @@ from typing import Any
 
 from mongomock_motor import AsyncMongoMockClient
 
+from kwika.core.embedded import geo
+
 
 def client() -> Any:
+    geo.install()
     return AsyncMongoMockClient(tz_aware=True)

@@ -3,6 +3,6 @@
 Other modules call :func:`record`; staff read the log at ``GET /admin/activity-logs``.
 """
 
-from kwika.modules.activity.service import Actor, record
+from kwika.modules.activity.service import Actor, forget_actor, record
 
-__all__ = ["Actor", "record"]
+__all__ = ["Actor", "forget_actor", "record"]

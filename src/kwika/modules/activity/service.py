@@ -43,6 +43,16 @@ async def record(
     ).insert()
 
 
+async def forget_actor(actor_id: ObjectId) -> None:
+    """Keep what happened but drop who it was (account anonymisation): label and address."""
+    await ActivityLog.get_motor_collection().update_many(
+        {"actor_id": actor_id}, {"$unset": {"actor_label": "", "ip": ""}}
+    )
+    await ActivityLog.get_motor_collection().update_many(
+        {"target_type": "user", "target_id": str(actor_id)}, {"$unset": {"ip": ""}}
+    )
+
+
 async def search(
     paging: PageParams,
     *,

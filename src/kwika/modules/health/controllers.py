@@ -7,7 +7,7 @@ from typing import Literal
 from litestar import Controller, get
 from pydantic import BaseModel
 
-from kwika.core.envelope import Envelope, ok
+from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.errors import AppError
 from kwika.modules.health import service
 
@@ -30,12 +30,12 @@ class HealthController(Controller):
     path = "/health"
     tags = ["Health"]
 
-    @get("/", summary="Liveness probe")
+    @get("/", summary="Liveness probe", responses=errors())
     async def live(self) -> Envelope[Liveness]:
         """Answers 200 while the process can serve requests. Checks no dependency."""
         return ok(Liveness(), "Alive")
 
-    @get("/ready", summary="Readiness probe")
+    @get("/ready", summary="Readiness probe", responses=errors(503))
     async def ready(self) -> Envelope[Readiness]:
         """Checks MongoDB, Redis and the task broker. 503 names each failing dependency in
         `data.failing` (with the reason in `data.checks`)."""

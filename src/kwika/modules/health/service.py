@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from kwika.core import db, runtime
+
+log = logging.getLogger(__name__)
 
 CHECK_TIMEOUT_SECONDS = 3.0
 
@@ -14,7 +17,9 @@ async def _check(name: str, probe: Any) -> tuple[str, str | None]:
     try:
         await asyncio.wait_for(probe(), timeout=CHECK_TIMEOUT_SECONDS)
     except Exception as exc:
-        return name, f"{type(exc).__name__}: {exc}"[:200]
+        # Details go to the log, not to an unauthenticated probe.
+        log.warning("readiness: %s unavailable: %s: %s", name, type(exc).__name__, exc)
+        return name, "timeout" if isinstance(exc, TimeoutError) else "unavailable"
     return name, None
 
 

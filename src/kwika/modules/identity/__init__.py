@@ -5,6 +5,7 @@ Other modules use only what this file exports (snapshots and guarded updates, ne
 documents).
 """
 
+from kwika.modules.identity import signals
 from kwika.modules.identity.public import (
     Contacts,
     UserSummary,
@@ -25,4 +26,5 @@ __all__ = [
     "get_user_summary",
     "set_account_type",
     "set_avatar",
+    "signals",
 ]

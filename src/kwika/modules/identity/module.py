@@ -10,6 +10,7 @@ from kwika.modules.identity.documents import (
     User,
     VerificationCode,
 )
+from kwika.modules.identity.seed import demo_accounts
 from kwika.modules.identity.services.staff import bootstrap_admin
 
 module = ModuleSpec(
@@ -20,6 +21,7 @@ module = ModuleSpec(
     schedules=[
         Schedule("identity.purge_deleted_accounts", tasks.purge_deleted_accounts, lambda s: 3600)
     ],
+    seeders=[demo_accounts],
     on_startup=[bootstrap_admin],
     tags=[
         {"name": "Auth", "description": "Sign-up, verification, sign-in, tokens, passwords"},

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AliasChoices, Field, HttpUrl, field_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from kwika.core.schemas import RequestSchema, ResponseSchema
@@ -198,6 +205,8 @@ Handle = Annotated[str | None, Field(default=None, max_length=100), AfterValidat
 
 
 class ProfileUpdateIn(RequestSchema):
+    """Partial update: absent fields stay as they are; an empty value clears an optional one."""
+
     first_name: FirstName | None = None
     last_name: LastName | None = None
     username: Username | None = None
@@ -213,6 +222,21 @@ class ProfileUpdateIn(RequestSchema):
     linkedin: Handle = None
     website: HttpUrl | None = None
     login_alerts: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_clear(cls, values: Any) -> Any:
+        # Form submissions send "" for a cleared input.
+        if isinstance(values, dict):
+            return {k: (None if v == "" else v) for k, v in values.items()}
+        return values
+
+    @field_validator("first_name", "last_name", "username", "login_alerts", mode="before")
+    @classmethod
+    def _not_clearable(cls, value: Any) -> Any:
+        if value is None:
+            raise PydanticCustomError("required", "This field cannot be empty")
+        return value
 
     @field_validator("date_of_birth")
     @classmethod

@@ -14,7 +14,7 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
-from kwika.core.broker import enqueue
+from kwika.core.broker import after_success, enqueue
 from kwika.integrations.whatsapp import whatsapp_number
 from kwika.modules.identity import Contacts
 from kwika.modules.notifications import preferences
@@ -38,13 +38,28 @@ GENERIC_TEMPLATE = "notification"
 
 
 async def store(delivery: Delivery) -> Delivery | None:
-    """Insert and enqueue; ``None`` when this (notification, channel, address) exists."""
+    """Insert and enqueue; ``None`` when this (notification, channel, address) exists.
+
+    Inside a request the delivery is a ``draft`` until the response succeeds: a failed
+    request never sends (and the sweeper deletes its drafts after a day).
+    """
+    target = delivery.status  # pending, or held by quiet hours
+    delivery.status = "draft"
     try:
         await delivery.insert()
     except DuplicateKeyError:
         return None
-    if delivery.status == "pending":
-        await enqueue(deliver, str(delivery.id))
+    delivery_id = delivery.id
+
+    async def release() -> None:
+        await Delivery.get_motor_collection().update_one(
+            {"_id": delivery_id, "status": "draft"}, {"$set": {"status": target}}
+        )
+
+    await after_success(release)
+    if target == "pending":
+        await enqueue(deliver, str(delivery_id))
+    delivery.status = target
     return delivery
 
 

@@ -9,7 +9,8 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from kwika.core import clock
 
-DeliveryStatus = Literal["pending", "held", "sending", "sent", "failed", "unknown"]
+# draft: created by a request that has not succeeded yet; never sent unless it does.
+DeliveryStatus = Literal["draft", "pending", "held", "sending", "sent", "failed", "unknown"]
 
 NOTIFICATION_RETENTION_SECONDS = 365 * 86400
 DELIVERY_RETENTION_SECONDS = 90 * 86400

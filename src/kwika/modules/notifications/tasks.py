@@ -21,6 +21,7 @@ REDACTED = "[redacted]"
 STALE_PENDING = timedelta(minutes=2)
 STUCK_SENDING = timedelta(minutes=10)
 SWEEP_BATCH = 500
+ABANDONED_DRAFT = timedelta(days=1)
 
 
 class RetryDelivery(Exception):
@@ -89,6 +90,7 @@ async def sweep_deliveries() -> None:
     unknown."""
     now = clock.now()
     collection = Delivery.get_motor_collection()
+    await collection.delete_many({"status": "draft", "created_at": {"$lt": now - ABANDONED_DRAFT}})
     await collection.update_many(
         {"status": "sending", "claimed_at": {"$lt": now - STUCK_SENDING}},
         {"$set": {"status": "unknown", "last_error": "worker stopped while sending"}},

@@ -8,7 +8,7 @@ from litestar import Controller, get, post, route
 from litestar.params import JSONBody, QueryParameter
 from pydantic import Field
 
-from kwika.core.auth import Client
+from kwika.core.auth import Client, OptionalPrincipal
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.schemas import RequestSchema
 from kwika.modules.identity.schemas import AuthOut, ChallengeOut, GoogleLoginOut, ProfileOut
@@ -42,15 +42,21 @@ class GoogleController(Controller):
     async def callback(
         self,
         client: Client,
+        viewer: OptionalPrincipal,
         code: Annotated[str | None, QueryParameter(name="code")] = None,
         oauth_state: Annotated[str | None, QueryParameter(name="state")] = None,
         error: Annotated[str | None, QueryParameter(name="error")] = None,
     ) -> Envelope[AuthOut | ChallengeOut | ProfileOut]:
         """Exchanges the code, verifies Google's ID token, then signs in: an existing
         account is matched by Google id or verified email (and linked), otherwise one is
-        created. Answers like `/auth/signin`. For a connect started from settings it
-        answers the updated profile."""
-        return ok(await google.callback(code, oauth_state, error, client), "Login successful")
+        created. Answers like `/auth/signin`.
+
+        Set Google's redirect URI to your front-end page, which relays `code` and `state`
+        here. For a connect started from settings, send the user's access token too: it must
+        be the account that started the connection; the answer is the updated profile."""
+        return ok(
+            await google.callback(code, oauth_state, error, client, viewer), "Login successful"
+        )
 
     @post(
         "/token",

@@ -66,6 +66,7 @@ class StaffAuthController(Controller):
         responses=errors(401),
     )
     async def logout(self, principal: CurrentPrincipal) -> Envelope[None]:
+        """Ends this staff session: its access and refresh tokens stop working at once."""
         await sessions.logout(principal)
         return ok(None, "Logged out successfully")
 
@@ -77,6 +78,7 @@ class StaffAuthController(Controller):
         responses=errors(401),
     )
     async def me(self, principal: CurrentPrincipal) -> Envelope[StaffOut]:
+        """The signed-in staff member: role, verification and 2FA state."""
         return ok(await staff.me(principal), "Staff member retrieved")
 
 
@@ -107,6 +109,7 @@ class StaffController(Controller):
 
     @get("/{staff_id:str}", summary="Get a staff member", responses=errors(401, 403, 404))
     async def get_staff(self, staff_id: FromPath[str]) -> Envelope[StaffOut]:
+        """One staff member; unknown or malformed ids are 404."""
         return ok(await staff.get_one(staff_id), "Staff member retrieved")
 
     @patch(

@@ -7,6 +7,7 @@ wrong codes, and is consumed exactly once.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ from kwika.core.net import DeviceInfo
 from kwika.core.redis import REDIS_DOWN, redis_key
 from kwika.core.security import random_token, sha256_hex
 from kwika.modules.identity.constants import CHALLENGE_MAX_ATTEMPTS
+from kwika.modules.identity.services import throttle
 
 ChallengeKind = Literal["two_factor", "device", "staff_totp_setup", "staff_two_factor"]
 INVALID_CHALLENGE = "This sign-in step has expired. Please sign in again."
@@ -109,6 +111,26 @@ async def record_failure(token: str) -> None:
             "Too many wrong codes. Please sign in again.", code="CHALLENGE_ATTEMPTS_EXCEEDED"
         )
     await client.set(key, json.dumps(stored), keepttl=True)
+
+
+INVALID_CODE = "Invalid verification code"
+
+
+async def settle(token: str, challenge: Challenge, check: Callable[[], Awaitable[bool]]) -> None:
+    """Check a code for a challenge: the attempt counts against the account's budget and
+    the challenge's own; a right code consumes the challenge, a wrong one is a 400."""
+    subject = f"{challenge.principal_kind}:{challenge.principal_id}"
+    await throttle.code_attempt(subject)
+    try:
+        accepted = await check()
+    except BadRequest:
+        await record_failure(token)
+        raise
+    if not accepted:
+        await record_failure(token)
+        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
+    await consume(token)
+    await throttle.code_accepted(subject)
 
 
 async def consume(token: str) -> None:

@@ -17,6 +17,10 @@ def _digest(purpose: str, user_id: ObjectId, code: str) -> str:
     return runtime.get().keyring.digest(f"code:{purpose}", f"{user_id}:{code}")
 
 
+def _digests(purpose: str, user_id: ObjectId, code: str) -> list[str]:
+    return runtime.get().keyring.digests(f"code:{purpose}", f"{user_id}:{code}")
+
+
 def _link_digest(purpose: str, token: str) -> str:
     return runtime.get().keyring.digest(f"link:{purpose}", token)
 
@@ -29,36 +33,46 @@ async def _supersede(user_id: ObjectId, purpose: str) -> None:
     )
 
 
-async def issue_code(
-    user_id: ObjectId, purpose: str, channel: str, destination: str, ttl_seconds: int
+async def _issue(
+    user_id: ObjectId,
+    purpose: str,
+    channel: str,
+    destination: str,
+    ttl_seconds: int,
+    secret: str,
+    digest: str,
 ) -> str:
+    """Store the digest of a new secret, superseding older ones; return the secret."""
     await _supersede(user_id, purpose)
-    code = numeric_code(6)
     await VerificationCode(
         user_id=user_id,
         purpose=purpose,
         channel=channel,
         destination=destination,
-        code_hash=_digest(purpose, user_id, code),
+        code_hash=digest,
         expires_at=clock.now() + timedelta(seconds=ttl_seconds),
     ).insert()
-    return code
+    return secret
+
+
+async def issue_code(
+    user_id: ObjectId, purpose: str, channel: str, destination: str, ttl_seconds: int
+) -> str:
+    """A 6-digit code (SMS, email); it is checked against the user it was sent to."""
+    code = numeric_code(6)
+    return await _issue(
+        user_id, purpose, channel, destination, ttl_seconds, code, _digest(purpose, user_id, code)
+    )
 
 
 async def issue_link_token(
     user_id: ObjectId, purpose: str, channel: str, destination: str, ttl_seconds: int
 ) -> str:
-    await _supersede(user_id, purpose)
+    """A 256-bit token for a link; it identifies its user by itself."""
     token = random_token(32)
-    await VerificationCode(
-        user_id=user_id,
-        purpose=purpose,
-        channel=channel,
-        destination=destination,
-        code_hash=_link_digest(purpose, token),
-        expires_at=clock.now() + timedelta(seconds=ttl_seconds),
-    ).insert()
-    return token
+    return await _issue(
+        user_id, purpose, channel, destination, ttl_seconds, token, _link_digest(purpose, token)
+    )
 
 
 INVALID_CODE = "Invalid OTP code"
@@ -81,7 +95,7 @@ async def consume_code(user_id: ObjectId, purpose: str, code: str) -> Verificati
             "Too many wrong codes. Please request a new one.", code="CODE_ATTEMPTS_EXCEEDED"
         )
     collection = VerificationCode.get_motor_collection()
-    if latest.code_hash != _digest(purpose, user_id, code.strip()):
+    if latest.code_hash not in _digests(purpose, user_id, code.strip()):
         await collection.update_one({"_id": latest.id}, {"$inc": {"attempts": 1}})
         raise BadRequest(INVALID_CODE, code="INVALID_CODE")
     return await _claim(latest)

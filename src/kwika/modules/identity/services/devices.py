@@ -9,6 +9,7 @@ from kwika.core import clock
 from kwika.core.auth import ClientContext
 from kwika.core.errors import NotFound
 from kwika.core.ids import parse_id
+from kwika.core.net import mask_ip
 from kwika.core.pagination import Page, PageParams
 from kwika.core.tokens import Principal
 from kwika.modules.identity.documents import AuthSession, TrustedDevice
@@ -68,7 +69,7 @@ async def list_devices(principal: Principal, paging: PageParams) -> Page[Trusted
             browser=row.browser,
             confirmed_at=row.confirmed_at,
             last_seen_at=row.last_seen_at,
-            last_ip=row.last_ip,
+            last_ip=mask_ip(row.last_ip) if row.last_ip else None,
             is_current=row.device_key == current_key,
         )
         for row in rows

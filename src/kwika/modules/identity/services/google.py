@@ -12,7 +12,14 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
 from kwika.core.auth import ClientContext
-from kwika.core.errors import AppError, BadRequest, Conflict, DependencyUnavailable, Unauthorized
+from kwika.core.errors import (
+    AppError,
+    BadRequest,
+    Conflict,
+    DependencyUnavailable,
+    Forbidden,
+    Unauthorized,
+)
 from kwika.core.redis import REDIS_DOWN, redis_key
 from kwika.core.security import random_token
 from kwika.core.tokens import Principal
@@ -68,7 +75,11 @@ async def start(mode: str = "signin", user_id: ObjectId | None = None) -> Google
 
 
 async def callback(
-    code: str | None, state: str | None, error: str | None, client: ClientContext
+    code: str | None,
+    state: str | None,
+    error: str | None,
+    client: ClientContext,
+    viewer: Principal | None,
 ) -> AuthOut | ChallengeOut | ProfileOut:
     if error:
         raise BadRequest(f"Google sign-in was not completed ({error})", code="GOOGLE_DENIED")
@@ -78,6 +89,14 @@ async def callback(
     if raw is None:
         raise BadRequest("This Google sign-in has expired; start again", code="INVALID_STATE")
     stored = json.loads(raw)
+    linking = stored["mode"] == "link"
+    if linking and (viewer is None or viewer.kind != "user" or str(viewer.id) != stored["user_id"]):
+        # Otherwise a victim opening an attacker's connect link would attach the victim's
+        # Google account to the attacker's Kwika account.
+        raise Forbidden(
+            "Finish connecting Google while signed in to the account that started it",
+            code="GOOGLE_LINK_FORBIDDEN",
+        )
     adapter = _adapter()
     try:
         tokens = await adapter.exchange_code(code, stored["verifier"])
@@ -87,7 +106,7 @@ async def callback(
     except GoogleAuthError as exc:
         _raise(exc)
         raise
-    if stored["mode"] == "link":
+    if linking:
         return await link(ObjectId(stored["user_id"]), claims, client)
     return await sign_in_with_claims(claims, client, remember_me=False)
 

@@ -13,6 +13,7 @@ from kwika.core.auth import ClientContext
 from kwika.core.errors import BadRequest, Conflict, FieldError, NotFound, ValidationFailed
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
+from kwika.modules.identity import signals
 from kwika.modules.identity.constants import Purpose
 from kwika.modules.identity.documents import PendingContact, TwoFactor, User
 from kwika.modules.identity.schemas import (
@@ -309,6 +310,8 @@ async def anonymise(user_id: ObjectId) -> bool:
         return False
     await sessions.revoke_all(user_id, "account_deleted")
     await devices.forget_all(user_id)
+    await activity.forget_actor(user_id)
+    await signals.user_anonymised.send(user_id=user_id)
     await activity.record(
         activity.Actor.system(), "user.anonymised", target_type="user", target_id=user_id
     )

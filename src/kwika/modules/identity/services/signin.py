@@ -12,19 +12,12 @@ from kwika.core.errors import BadRequest, Forbidden, Unauthorized, ValidationFai
 from kwika.core.net import describe_device
 from kwika.core.security import numeric_code
 from kwika.modules import activity, notifications
-from kwika.modules.identity.constants import (
-    SIGNIN_ACCOUNT_LIMIT,
-    SIGNIN_IP_LIMIT,
-    SIGNIN_WINDOW_SECONDS,
-)
 from kwika.modules.identity.documents import User
 from kwika.modules.identity.schemas import AuthOut, ChallengeOut, SigninIn, UserOut
-from kwika.modules.identity.services import accounts, challenges, devices, sessions, totp
+from kwika.modules.identity.services import accounts, challenges, devices, sessions, throttle, totp
 from kwika.modules.identity.services.challenges import Challenge
 
-TOO_MANY = "Too many failed sign-in attempts. Please try again later."
 BAD_CREDENTIALS = "Invalid credentials: check your email, phone or username and your password"
-INVALID_CODE = "Invalid verification code"
 
 
 def with_device_id(client: ClientContext, device_id: str | None) -> ClientContext:
@@ -40,16 +33,13 @@ async def sign_in(data: SigninIn, client: ClientContext) -> AuthOut | ChallengeO
         raise ValidationFailed.single("credential", "Email, phone number or username is required")
     client = with_device_id(client, data.device_id)
     account_key, user = await accounts.find_by_credential(data.credential)
-    await ratelimit.ensure_below("signin:account", account_key, SIGNIN_ACCOUNT_LIMIT, TOO_MANY)
-    await ratelimit.ensure_below("signin:ip", client.ip, SIGNIN_IP_LIMIT, TOO_MANY)
+    await throttle.password_attempt("user", account_key, client.ip)
     passwords = runtime.get().passwords
     hash_ = user.password_hash if user else None
     valid = await asyncio.to_thread(passwords.verify, hash_, data.password)
     if user is None or not valid or user.status == "deleted":
-        await ratelimit.hit("signin:account", account_key, SIGNIN_WINDOW_SECONDS)
-        await ratelimit.hit("signin:ip", client.ip, SIGNIN_WINDOW_SECONDS)
         raise Unauthorized(BAD_CREDENTIALS, code="INVALID_CREDENTIALS")
-    await ratelimit.reset("signin:account", account_key)
+    await throttle.password_accepted("user", account_key, client.ip)
     user = await admit(user, client)
     if hash_ and passwords.needs_rehash(hash_):
         new_hash = await asyncio.to_thread(passwords.hash, data.password)
@@ -240,7 +230,7 @@ async def _load_user_challenge(token: str, kind: str) -> tuple[Challenge, User]:
     return challenge, user
 
 
-async def _code_matches(user: User, challenge: Challenge, code: str) -> bool:
+def _code_matches(user: User, challenge: Challenge, code: str) -> bool:
     if challenge.code_hash is not None:
         return hmac.compare_digest(challenge.code_hash, challenge_digest(user, code))
     return False
@@ -248,22 +238,19 @@ async def _code_matches(user: User, challenge: Challenge, code: str) -> bool:
 
 async def verify_two_factor(token: str, code: str, request_client: ClientContext) -> AuthOut:
     challenge, user = await _load_user_challenge(token, "two_factor")
-    accepted, used_backup = False, False
-    try:
+    used_backup = False
+
+    async def check() -> bool:
+        nonlocal used_backup
         if "authenticator" in challenge.methods and user.two_factor.secret_encrypted:
             secret = totp.decrypt(user.two_factor.secret_encrypted)
-            accepted = await totp.accept_totp(User, user.id, secret, code)
-            if not accepted:
-                used_backup = accepted = await totp.accept_backup_code(User, user.id, code)
-        else:
-            accepted = await _code_matches(user, challenge, code)
-    except BadRequest:
-        await challenges.record_failure(token)
-        raise
-    if not accepted:
-        await challenges.record_failure(token)
-        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
-    await challenges.consume(token)
+            if await totp.accept_totp(User, user.id, secret, code):
+                return True
+            used_backup = await totp.accept_backup_code(User, user.id, code)
+            return used_backup
+        return _code_matches(user, challenge, code)
+
+    await challenges.settle(token, challenge, check)
     client = challenge.client(request_client.request_id)
     if used_backup:
         await activity.record(
@@ -278,10 +265,11 @@ async def verify_two_factor(token: str, code: str, request_client: ClientContext
 
 async def verify_device(token: str, code: str, request_client: ClientContext) -> AuthOut:
     challenge, user = await _load_user_challenge(token, "device")
-    if not await _code_matches(user, challenge, code):
-        await challenges.record_failure(token)
-        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
-    await challenges.consume(token)
+
+    async def check() -> bool:
+        return _code_matches(user, challenge, code)
+
+    await challenges.settle(token, challenge, check)
     return await finish(
         user, challenge.client(request_client.request_id), challenge.remember_me, challenge.via
     )

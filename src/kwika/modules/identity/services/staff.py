@@ -11,7 +11,7 @@ from bson import ObjectId
 from pydantic import ValidationError as PydanticValidationError
 from pymongo.errors import DuplicateKeyError
 
-from kwika.core import clock, ratelimit, runtime
+from kwika.core import clock, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import (
     BadRequest,
@@ -26,11 +26,6 @@ from kwika.core.ids import parse_id
 from kwika.core.pagination import Page, PageParams
 from kwika.core.tokens import Principal
 from kwika.modules import activity
-from kwika.modules.identity.constants import (
-    SIGNIN_ACCOUNT_LIMIT,
-    SIGNIN_IP_LIMIT,
-    SIGNIN_WINDOW_SECONDS,
-)
 from kwika.modules.identity.documents import StaffAccount, TwoFactor
 from kwika.modules.identity.schemas import (
     StaffAuthOut,
@@ -39,7 +34,7 @@ from kwika.modules.identity.schemas import (
     StaffOut,
     StaffUpdateIn,
 )
-from kwika.modules.identity.services import challenges, sessions, totp
+from kwika.modules.identity.services import challenges, sessions, throttle, totp
 from kwika.modules.identity.services.challenges import Challenge
 
 log = logging.getLogger(__name__)
@@ -117,26 +112,13 @@ async def bootstrap_admin() -> None:
 
 async def login(identifier: str, password: str, client: ClientContext) -> StaffChallengeOut:
     key = identifier.strip().lower()
-    await ratelimit.ensure_below(
-        "staff-signin:account",
-        key,
-        SIGNIN_ACCOUNT_LIMIT,
-        "Too many failed sign-in attempts. Please try again later.",
-    )
-    await ratelimit.ensure_below(
-        "staff-signin:ip",
-        client.ip,
-        SIGNIN_IP_LIMIT,
-        "Too many failed sign-in attempts. Please try again later.",
-    )
+    await throttle.password_attempt("staff", key, client.ip)
     staff = await StaffAccount.find_one({"$or": [{"email": key}, {"username": key}]})
     hash_ = staff.password_hash if staff else None
     valid = await asyncio.to_thread(runtime.get().passwords.verify, hash_, password)
     if staff is None or not valid:
-        await ratelimit.hit("staff-signin:account", key, SIGNIN_WINDOW_SECONDS)
-        await ratelimit.hit("staff-signin:ip", client.ip, SIGNIN_WINDOW_SECONDS)
         raise Unauthorized(BAD_CREDENTIALS, code="INVALID_CREDENTIALS")
-    await ratelimit.reset("staff-signin:account", key)
+    await throttle.password_accepted("staff", key, client.ip)
     if not staff.is_active:
         raise Forbidden("This staff account is deactivated", code="STAFF_DEACTIVATED")
     if not staff.is_verified:
@@ -174,15 +156,7 @@ async def verify(token: str, code: str, request_client: ClientContext) -> StaffA
     staff = await _get(challenge.principal_id)
     if not staff.is_active or not staff.is_verified:
         raise Forbidden("This staff account cannot sign in", code="STAFF_DEACTIVATED")
-    try:
-        accepted = await _accept(staff, challenge, code)
-    except BadRequest:
-        await challenges.record_failure(token)
-        raise
-    if not accepted:
-        await challenges.record_failure(token)
-        raise BadRequest("Invalid verification code", code="INVALID_CODE")
-    await challenges.consume(token)
+    await challenges.settle(token, challenge, lambda: _accept(staff, challenge, code))
     client = challenge.client(request_client.request_id)
     issued = await sessions.open_session("staff", staff.id, staff.role, client, remember_me=False)
     staff.last_login_at = clock.now()

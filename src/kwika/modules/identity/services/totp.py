@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hmac
 import io
+import logging
 import time
 
 import pyotp
@@ -17,9 +18,11 @@ from beanie import Document
 from bson import ObjectId
 
 from kwika.core import runtime
-from kwika.core.errors import BadRequest
-from kwika.core.security import backup_code
+from kwika.core.errors import AppError, BadRequest
+from kwika.core.security import BadSignature, backup_code
 from kwika.modules.identity.constants import BACKUP_CODE_COUNT
+
+log = logging.getLogger(__name__)
 
 SECRET_LENGTH = 32  # base32 characters = 160 bits
 STEP_SECONDS = 30
@@ -61,8 +64,22 @@ def encrypt(secret: str) -> str:
     return runtime.get().keyring.encrypt(secret)
 
 
+class SecretUnreadable(AppError):
+    status_code = 503
+    code = "SECRET_KEY_MISMATCH"
+    default_message = (
+        "Two-factor authentication is temporarily unavailable for this account; contact support"
+    )
+
+
 def decrypt(ciphertext: str) -> str:
-    return runtime.get().keyring.decrypt(ciphertext)
+    """A secret encrypted under a key no longer configured (KWIKA_SECRET_KEY rotated without
+    KWIKA_PREVIOUS_SECRET_KEYS) is an operator problem, reported as such."""
+    try:
+        return runtime.get().keyring.decrypt(ciphertext)
+    except BadSignature:
+        log.error("cannot decrypt a TOTP secret: add the old key to KWIKA_PREVIOUS_SECRET_KEYS")
+        raise SecretUnreadable() from None
 
 
 REPLAYED = "This code was already used. Wait for the next code from your app."
@@ -82,9 +99,12 @@ async def accept_totp(model: type[Document], doc_id: ObjectId, secret: str, code
     return True
 
 
+def _backup_subject(owner_id: ObjectId, code: str) -> str:
+    return f"{owner_id}:{code.strip().lower().replace('-', '').replace(' ', '')}"
+
+
 def backup_digest(owner_id: ObjectId, code: str) -> str:
-    normalised = code.strip().lower().replace("-", "").replace(" ", "")
-    return runtime.get().keyring.digest("backup-code", f"{owner_id}:{normalised}")
+    return runtime.get().keyring.digest("backup-code", _backup_subject(owner_id, code))
 
 
 def new_backup_codes(owner_id: ObjectId) -> tuple[list[str], list[str]]:
@@ -94,9 +114,12 @@ def new_backup_codes(owner_id: ObjectId) -> tuple[list[str], list[str]]:
 
 async def accept_backup_code(model: type[Document], doc_id: ObjectId, code: str) -> bool:
     """Each backup code works once: it is pulled from the list as it is accepted."""
-    digest = backup_digest(doc_id, code)
-    result = await model.get_motor_collection().update_one(
-        {"_id": doc_id, "two_factor.backup_code_hashes": digest},
-        {"$pull": {"two_factor.backup_code_hashes": digest}},
-    )
-    return result.modified_count == 1
+    # Digests under previous secret keys too, so a key rotation keeps backup codes working.
+    for digest in runtime.get().keyring.digests("backup-code", _backup_subject(doc_id, code)):
+        result = await model.get_motor_collection().update_one(
+            {"_id": doc_id, "two_factor.backup_code_hashes": digest},
+            {"$pull": {"two_factor.backup_code_hashes": digest}},
+        )
+        if result.modified_count == 1:
+            return True
+    return False

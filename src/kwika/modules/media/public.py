@@ -1,0 +1,240 @@
+"""What other modules may do with files. Documents stay inside media; callers get
+:class:`MediaFile` snapshots and keep only the file id (plus, for public files, the URL).
+
+Two ways a module gets a file:
+
+* it receives the multipart upload itself (company logo, promotion image, KYC document):
+  ``await media.store_upload(owner_id, "company_logo", upload, used_by=("company", id))``;
+* the client uploaded it first (``POST /uploads/direct`` or the signed-URL flow) and sends
+  its id: ``await media.attach(file_id, owner_id, ("service", id, title), contexts=...)``.
+
+Either way the object that uses the file is recorded in ``used_by``: a file in use cannot be
+deleted by its owner (400 with ``used_by``), and :func:`release` frees it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import BinaryIO
+
+from bson import ObjectId
+from litestar.datastructures import UploadFile
+from pydantic import BaseModel
+
+from kwika.core.errors import FieldError, NotFound, ValidationFailed
+from kwika.modules.media import service
+from kwika.modules.media.contexts import CONTEXTS, ContextRule, get_rule
+from kwika.modules.media.documents import StoredFile, UsedBy
+from kwika.modules.media.formats import as_stream, canonical
+
+UseLike = UsedBy | tuple[str, str] | tuple[str, str, str | None]
+
+
+class Dimensions(BaseModel):
+    width: int
+    height: int
+
+
+class MediaFile(BaseModel):
+    """A snapshot of one stored file. ``file_url`` of a private file is signed and expires
+    (``KWIKA_MEDIA__PRIVATE_URL_TTL_SECONDS``): read it when you answer, do not store it."""
+
+    id: str
+    owner_id: str
+    context: str
+    context_id: str | None
+    status: str
+    kind: str | None
+    format: str | None  # jpg, png, gif, webp, mp4, webm, mov, pdf, doc, docx
+    content_type: str
+    filename: str
+    file_size: int
+    file_url: str | None
+    thumbnail_url: str | None
+    dimensions: Dimensions | None
+    private: bool
+    used_by: list[UsedBy]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, file: StoredFile) -> MediaFile:
+        file_url, thumbnail_url = service.urls(file)
+        return cls(
+            id=str(file.id),
+            owner_id=str(file.owner_id),
+            context=file.context,
+            context_id=file.context_id,
+            status=service.effective_status(file),
+            kind=file.kind,
+            format=file.format,
+            content_type=file.content_type,
+            filename=file.filename,
+            file_size=file.file_size,
+            file_url=file_url,
+            thumbnail_url=thumbnail_url,
+            dimensions=Dimensions(width=file.width, height=file.height)
+            if file.width and file.height
+            else None,
+            private=file.private,
+            used_by=list(file.used_by),
+            created_at=file.created_at,
+        )
+
+    def has_format(self, formats: Iterable[str]) -> bool:
+        """Whether this file is one of ``formats`` (``"jpeg"`` and ``"jpg"`` are the same),
+        e.g. a KYC requirement's ``accepted_formats``."""
+        return self.format is not None and self.format in {canonical(f) for f in formats}
+
+
+def _use(used_by: UseLike) -> UsedBy:
+    if isinstance(used_by, UsedBy):
+        return used_by
+    kind, object_id, *rest = used_by
+    return UsedBy(type=kind, id=str(object_id), title=rest[0] if rest else None)
+
+
+def _oid(value: str | ObjectId) -> ObjectId:
+    return value if isinstance(value, ObjectId) else ObjectId(value)
+
+
+def context_rule(context: str) -> ContextRule:
+    """Formats, size limits and privacy of a context (see ``media.contexts.CONTEXTS``)."""
+    return CONTEXTS[context]
+
+
+async def store(
+    owner_id: str | ObjectId,
+    context: str,
+    filename: str | None,
+    content: bytes | BinaryIO,
+    *,
+    context_id: str | None = None,
+    used_by: UseLike | None = None,
+    field: str = "file",
+) -> MediaFile:
+    """Validate and store a file the caller received itself. Errors are 400s on ``field``
+    (wrong type, too large, corrupt image) or 400 ``STORAGE_QUOTA_EXCEEDED``; with
+    ``used_by`` the file is claimed at once."""
+    stream = as_stream(content)
+    file = await service.create_completed(
+        _oid(owner_id),
+        get_rule(context),
+        filename,
+        stream,
+        context_id=context_id,
+        used_by=_use(used_by) if used_by else None,
+        field=field,
+    )
+    return MediaFile.of(file)
+
+
+async def store_upload(
+    owner_id: str | ObjectId,
+    context: str,
+    upload: UploadFile,
+    *,
+    context_id: str | None = None,
+    used_by: UseLike | None = None,
+    field: str = "file",
+) -> MediaFile:
+    """:func:`store` for a Litestar ``UploadFile`` from a multipart form."""
+    return await store(
+        owner_id,
+        context,
+        upload.filename,
+        upload.file,
+        context_id=context_id,
+        used_by=used_by,
+        field=field,
+    )
+
+
+async def get(file_id: str | ObjectId) -> MediaFile:
+    """404 ``File not found`` for unknown or malformed ids."""
+    file = await service.find(file_id)
+    if file is None:
+        raise NotFound("File not found")
+    return MediaFile.of(file)
+
+
+async def get_many(file_ids: Iterable[str | ObjectId]) -> dict[str, MediaFile]:
+    """Several files in one query, keyed by id; unknown ids are absent."""
+    return {str(file.id): MediaFile.of(file) for file in await service.find_many(file_ids)}
+
+
+async def attach(
+    file_id: str | ObjectId,
+    owner_id: str | ObjectId,
+    used_by: UseLike,
+    *,
+    contexts: Iterable[str] | str | None = None,
+    field: str = "file_id",
+) -> MediaFile:
+    """Claim an uploaded file for an object. 404 (on ``field``'s behalf) unless the file
+    exists, belongs to ``owner_id`` and is completed; 400 on ``field`` when its context is
+    not one of ``contexts``. Attaching the same object twice is harmless."""
+    file = await service.find(file_id)
+    if (
+        file is None
+        or file.id is None
+        or file.owner_id != _oid(owner_id)
+        or service.effective_status(file) != "completed"
+    ):
+        raise NotFound("File not found")
+    allowed = {contexts} if isinstance(contexts, str) else set(contexts or ())
+    if allowed and file.context not in allowed:
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    field,
+                    f"This file was uploaded as {file.context}, "
+                    f"expected {' or '.join(sorted(allowed))}",
+                )
+            ]
+        )
+    await service.add_use(file.id, _use(used_by))
+    return await get(file.id)
+
+
+async def release(
+    file_id: str | ObjectId, used_by: UseLike, *, delete_if_unused: bool = False
+) -> None:
+    """The object no longer uses the file; with ``delete_if_unused`` the file goes away
+    when nothing else uses it (an image removed from a service). Unknown ids are ignored."""
+    file = await service.find(file_id)
+    if file is None or file.id is None:
+        return
+    current = await service.drop_use(file.id, _use(used_by))
+    if delete_if_unused and current is not None and not current.used_by:
+        await service.remove(current)
+
+
+async def delete(file_id: str | ObjectId) -> bool:
+    """Delete a file whatever uses it (the owning object is being deleted). Returns False
+    when it was already gone."""
+    file = await service.find(file_id)
+    return file is not None and await service.remove(file)
+
+
+async def delete_by_url(url: str, owner_id: str | ObjectId | None = None) -> bool:
+    """Delete the public file behind ``url`` (objects that stored a URL, not an id)."""
+    query: dict[str, object] = {"url": url}
+    if owner_id is not None:
+        query["owner_id"] = _oid(owner_id)
+    file = await StoredFile.find_one(query)
+    return file is not None and await service.remove(file)
+
+
+async def purge_owner(owner_id: str | ObjectId) -> int:
+    """Delete every file of a user (account erasure); returns how many went."""
+    removed = 0
+    async for file in StoredFile.find({"owner_id": _oid(owner_id)}):
+        if await service.remove(file):
+            removed += 1
+    return removed
+
+
+async def erase_owner(user_id: ObjectId) -> None:
+    """Receiver of ``identity.user_anonymised``: the person's files go with their data."""
+    await purge_owner(user_id)

@@ -1,0 +1,186 @@
+"""Reference data. Every record has a stable ``key`` (the seeder's upsert key, unique) and
+is soft-deleted (``deleted_at``) so that objects referring to it keep a name to show and a
+re-seed does not resurrect what staff removed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from beanie import Document, PydanticObjectId
+from pydantic import Field
+from pymongo import ASCENDING, IndexModel
+
+from kwika.core import clock
+
+
+def _key_index() -> IndexModel:
+    return IndexModel([("key", ASCENDING)], unique=True, name="key_unique")
+
+
+def _listing_index() -> IndexModel:
+    return IndexModel([("deleted_at", ASCENDING), ("display_order", ASCENDING)])
+
+
+class EventType(Document):
+    key: str
+    name: str
+    description: str | None = None
+    icon: str | None = None
+    color: str | None = None
+    is_active: bool = True
+    display_order: int = 0
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
+    deleted_at: datetime | None = None
+
+    class Settings:
+        name = "reference_event_types"
+        keep_nulls = False
+        indexes = [_key_index(), _listing_index()]
+
+
+class ServiceCategory(Document):
+    key: str
+    name: str
+    description: str | None = None
+    icon: str | None = None
+    image_url: str | None = None
+    is_active: bool = True
+    display_order: int = 0
+    # Maintained by the catalogue through reference.adjust_service_count.
+    service_count: int = 0
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
+    deleted_at: datetime | None = None
+
+    class Settings:
+        name = "reference_service_categories"
+        keep_nulls = False
+        indexes = [_key_index(), _listing_index()]
+
+
+class ServiceType(Document):
+    key: str  # "<category key>/<type key>": names are unique within a category
+    category_id: PydanticObjectId
+    name: str
+    description: str | None = None
+    is_active: bool = True
+    display_order: int = 0
+    service_count: int = 0
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
+    deleted_at: datetime | None = None
+
+    class Settings:
+        name = "reference_service_types"
+        keep_nulls = False
+        indexes = [
+            _key_index(),
+            _listing_index(),
+            IndexModel([("category_id", ASCENDING), ("display_order", ASCENDING)]),
+        ]
+
+
+class KycRequirement(Document):
+    """A KYC document definition (seed 003 ``kyc_requirements``)."""
+
+    key: str
+    name: str
+    description: str | None = None
+    document_type: str
+    accepted_formats: list[str]
+    max_file_size_mb: int = 5
+    display_order: int = 0
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
+    deleted_at: datetime | None = None
+
+    class Settings:
+        name = "reference_kyc_requirements"
+        keep_nulls = False
+        indexes = [_key_index(), _listing_index()]
+
+
+class ServiceTypeKyc(Document):
+    """Seed 003 ``service_kyc_mapping``: a requirement applies to a service type."""
+
+    key: str  # "<service type key>|<requirement key>"
+    service_type_id: PydanticObjectId
+    kyc_requirement_id: PydanticObjectId
+    is_mandatory: bool = True
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
+
+    class Settings:
+        name = "reference_service_type_kyc"
+        keep_nulls = False
+        indexes = [
+            _key_index(),
+            IndexModel(
+                [("service_type_id", ASCENDING), ("kyc_requirement_id", ASCENDING)], unique=True
+            ),
+            IndexModel([("kyc_requirement_id", ASCENDING)]),
+        ]
+
+
+class Currency(Document):
+    key: str  # the ISO 4217 code
+    code: str
+    name: str
+    symbol: str
+    is_active: bool = True
+    display_order: int = 0
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
+    deleted_at: datetime | None = None
+
+    class Settings:
+        name = "reference_currencies"
+        keep_nulls = False
+        indexes = [_key_index(), _listing_index()]
+
+
+class Country(Document):
+    key: str  # the ISO 3166 alpha-2 code
+    code: str
+    name: str
+    phone_code: str
+    currency_code: str
+    is_active: bool = True
+    display_order: int = 0
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
+    deleted_at: datetime | None = None
+
+    class Settings:
+        name = "reference_countries"
+        keep_nulls = False
+        indexes = [_key_index(), _listing_index()]
+
+
+class Interest(Document):
+    key: str
+    name: str
+    icon: str | None = None
+    is_active: bool = True
+    display_order: int = 0
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
+    deleted_at: datetime | None = None
+
+    class Settings:
+        name = "reference_interests"
+        keep_nulls = False
+        indexes = [_key_index(), _listing_index()]
+
+
+DOCUMENTS = [
+    EventType,
+    ServiceCategory,
+    ServiceType,
+    KycRequirement,
+    ServiceTypeKyc,
+    Currency,
+    Country,
+    Interest,
+]
