@@ -126,7 +126,6 @@ class RealtimeSettings(BaseModel):
 
 class MessagingSettings(BaseModel):
     max_message_length: int = 5000
-    max_attachments: int = 5
     max_group_participants: int = 256
     # Per user: messages sent (REST and Socket.IO together) per window.
     send_limit: int = 30

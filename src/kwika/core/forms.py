@@ -1,21 +1,56 @@
 """Routes that take JSON can also take form fields (seed 003 sends some bodies as
 multipart/form-data). This route-level middleware turns a form body into the equivalent JSON
-before the handler's schema validates it."""
+before the handler's schema validates it.
+
+A route may also declare **file fields** (seed 003 11.3: ``attachments`` as ``file[]``).
+File parts in those fields are handed to a :class:`FileField`'s ``store`` callback, which a
+module supplies (core imports no module), with the authenticated principal as owner; the
+field then carries the ids the callback returned (files in the order they came) together
+with any ids sent as plain values, always as a list. When the request then fails (any
+status >= 400, or an error), ``discard`` is called for every file stored, so a refused
+request keeps nothing.
+
+    FormAsJson(files={"attachments": FileField(store=..., discard=..., max_files=5)})
+
+Bodies are limited by the route's ``request_max_body_size``; each file's own limit is the
+callback's business.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from bson import ObjectId
 from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from litestar.utils.scope.state import CONNECTION_STATE_KEY
+from litestar.types.empty import Empty
+from litestar.utils.scope.state import ScopeState
 
-from kwika.core.errors import FieldError, ValidationFailed
+from kwika.core.errors import FieldError, Unauthorized, ValidationFailed
+
+log = logging.getLogger(__name__)
 
 FORM_TYPES = (b"multipart/form-data", b"application/x-www-form-urlencoded")
+
+# (owner id, the uploaded part, the field name for errors, e.g. "attachments.2") -> file id
+StoreFile = Callable[[ObjectId, UploadFile, str], Awaitable[str]]
+DiscardFile = Callable[[str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class FileField:
+    """How a route receives the file parts of one form field."""
+
+    store: StoreFile
+    discard: DiscardFile | None = None
+    max_files: int = 1
 
 
 def _content_type(scope: Scope) -> bytes:
@@ -25,15 +60,37 @@ def _content_type(scope: Scope) -> bytes:
     return b""
 
 
-def form_to_dict(items: list[tuple[str, Any]]) -> dict[str, Any]:
+def _field_name(key: str) -> str:
+    return key[:-2] if key.endswith("[]") else key
+
+
+def _is_empty_part(upload: UploadFile) -> bool:
+    """Browsers send an unnamed, empty part for a file input left empty."""
+    if upload.filename:
+        return False
+    file = upload.file
+    position = file.tell()
+    file.seek(0, 2)
+    empty = file.tell() == 0
+    file.seek(position)
+    return empty
+
+
+def form_to_dict(items: list[tuple[str, Any]], list_fields: frozenset[str] = frozenset()) -> dict:
+    """Form items as a JSON object: repeated keys (or ``name[]``) become lists, and so does
+    every field in ``list_fields`` (file fields), even with one value."""
     data: dict[str, Any] = {}
     files = []
     for key, value in items:
         if isinstance(value, UploadFile):
             files.append(FieldError(key, "Files cannot be sent to this endpoint"))
             continue
-        name = key[:-2] if key.endswith("[]") else key
-        if name in data or key.endswith("[]"):
+        name = _field_name(key)
+        if name in list_fields:
+            values = data.setdefault(name, [])
+            if value != "":  # an empty file input (browsers send it with no name)
+                values.append(value)
+        elif name in data or key.endswith("[]"):
             existing = data.get(name)
             data[name] = (
                 [*existing, value]
@@ -50,12 +107,24 @@ def form_to_dict(items: list[tuple[str, Any]]) -> dict[str, Any]:
 class FormAsJson(ASGIMiddleware):
     scopes = ("http",)  # type: ignore[assignment]
 
+    def __init__(self, files: Mapping[str, FileField] | None = None) -> None:
+        self.files = dict(files or {})
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if _content_type(scope) not in FORM_TYPES:
             await next_app(scope, receive, send)
             return
         form = await Request(scope, receive).form()
-        body = json.dumps(form_to_dict(list(form.multi_items()))).encode()
+        items = list(form.multi_items())
+        stored: list[tuple[FileField, str]] = []
+        try:
+            items = await self._store_files(scope, items, stored)
+            body = json.dumps(form_to_dict(items, frozenset(self.files))).encode()
+        except BaseException:
+            await _discard(stored)
+            raise
+        finally:
+            await _close_uploads(form.multi_items())
         headers = [
             (k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")
         ]
@@ -64,8 +133,7 @@ class FormAsJson(ASGIMiddleware):
             (b"content-length", str(len(body)).encode()),
         ]
         scope = {**scope, "headers": headers}  # type: ignore[misc]
-        # Litestar caches the parsed body on the scope: drop it so the JSON body is read.
-        scope.get("state", {}).pop(CONNECTION_STATE_KEY, None)
+        _forget_parsed_body(scope)
         sent = False
 
         async def replay() -> Message:
@@ -75,4 +143,89 @@ class FormAsJson(ASGIMiddleware):
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        await next_app(scope, replay, send)
+        if not stored:
+            await next_app(scope, replay, send)
+            return
+
+        async def send_or_discard(message: Message) -> None:
+            # Before the client hears of the failure, so it never sees files it was refused.
+            if message["type"] == "http.response.start" and message["status"] >= 400:
+                await _discard(stored)
+                stored.clear()
+            await send(message)
+
+        try:
+            await next_app(scope, replay, send_or_discard)
+        except BaseException:
+            await _discard(stored)
+            raise
+
+    async def _store_files(
+        self, scope: Scope, items: list[tuple[str, Any]], stored: list[tuple[FileField, str]]
+    ) -> list[tuple[str, Any]]:
+        """The form items with each file part of a file field replaced by its stored id
+        (empty parts dropped). Stored ids are added to ``stored`` as they are made."""
+        uploads = {
+            n
+            for n, (key, value) in enumerate(items)
+            if isinstance(value, UploadFile) and _field_name(key) in self.files
+        }
+        if not uploads:
+            return items
+        real = {n for n in uploads if not _is_empty_part(items[n][1])}
+        self._check_counts([_field_name(items[n][0]) for n in sorted(real)])
+        principal = scope.get("user")
+        if real and principal is None:
+            raise Unauthorized()
+        out: list[tuple[str, Any]] = []
+        counts: dict[str, int] = {}
+        for n, (key, value) in enumerate(items):
+            name = _field_name(key)
+            if n in uploads and n not in real:
+                continue
+            index = counts[name] = counts.get(name, -1) + 1
+            if n in real:
+                field = self.files[name]
+                value = await field.store(principal.id, value, f"{name}.{index}")
+                stored.append((field, value))
+            out.append((key, value))
+        return out
+
+    def _check_counts(self, names: list[str]) -> None:
+        errors = []
+        for name, field in self.files.items():
+            if names.count(name) > field.max_files:
+                noun = "file" if field.max_files == 1 else "files"
+                errors.append(FieldError(name, f"At most {field.max_files} {noun}"))
+        if errors:
+            raise ValidationFailed(errors=errors)
+
+
+# What Litestar caches about the request body on the scope (its connection state also holds
+# the exception handlers, which must stay).
+_BODY_STATE = ("body", "content_type", "form", "headers", "json", "msgpack")
+
+
+def _forget_parsed_body(scope: Scope) -> None:
+    """Drop the cached form so the handler reads the JSON body instead."""
+    state = ScopeState.from_scope(scope)
+    for name in _BODY_STATE:
+        setattr(state, name, Empty)
+
+
+async def _discard(stored: list[tuple[FileField, str]]) -> None:
+    for field, file_id in stored:
+        if field.discard is None:
+            continue
+        try:
+            await field.discard(file_id)
+        except Exception:
+            # The file stays unclaimed; media's orphan sweep can remove it later.
+            log.exception("could not discard file %s of a refused request", file_id)
+
+
+async def _close_uploads(items: list[tuple[str, Any]]) -> None:
+    for _, value in items:
+        if isinstance(value, UploadFile):
+            with contextlib.suppress(Exception):
+                await value.close()

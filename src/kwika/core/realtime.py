@@ -31,6 +31,7 @@ from typing import Any
 
 import socketio
 from bson import ObjectId
+from engineio import packet as engineio_packet
 from pydantic import ValidationError
 
 from kwika.config import Settings
@@ -333,6 +334,8 @@ class Gateway:
         await self._mark_online({sid: principal.id})
 
     async def _disconnect(self, sid: str, reason: Any = None) -> None:
+        if reason == self.sio.reason.CLIENT_DISCONNECT:
+            self._end_pending_poll(sid)
         local = self.connections.pop(sid, None)
         if local is None:
             return
@@ -347,6 +350,16 @@ class Gateway:
                 await pipe.execute()
         except REDIS_DOWN:
             log.warning("could not record disconnect: redis is down")
+
+    def _end_pending_poll(self, sid: str) -> None:
+        """A long-polling client that says goodbye still has a GET waiting for packets, which
+        engine.io would answer only after ping_interval + ping_timeout (45 s by default),
+        holding a request (and a server shutdown) that long. Answer it now with a no-op, as
+        engine.io itself does when a client upgrades."""
+        eio_sid = self.sio.manager.eio_sid_from_sid(sid, "/")
+        socket = self.sio.eio.sockets.get(eio_sid) if eio_sid else None
+        if socket is not None and not socket.upgraded and not socket.closed:
+            socket.queue.put_nowait(engineio_packet.Packet(engineio_packet.NOOP))
 
     async def _authenticate(self, sid: str, data: Any = None) -> dict[str, Any]:
         """Client event ``authenticate`` ``{"token": ...}``: swap in a fresh access token

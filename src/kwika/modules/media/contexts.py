@@ -129,10 +129,12 @@ CONTEXTS: dict[str, ContextRule] = {
             "Guide application video",
             private=True,
         ),
+        # Seed 003 11.3: up to 5 files per message, each at most 10 MB (videos too).
         _rule(
             "message_attachment",
             _PHOTOS | VIDEOS | DOCUMENTS,
             "Chat attachment",
+            video=10 * MB,
             private=True,
         ),
         _rule(

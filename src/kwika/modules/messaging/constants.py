@@ -6,6 +6,11 @@ from datetime import timedelta
 from typing import Literal
 
 MAX_CONTENT = 5000
+# Seed 003 11.3: up to 5 files per message (media's `message_attachment` context limits each
+# to 10 MB); the send routes' body limit follows from it.
+MAX_ATTACHMENTS = 5
+ATTACHMENT_CONTEXT = "message_attachment"
+MULTIPART_OVERHEAD = 1024 * 1024
 PREVIEW_LENGTH = 100
 
 MuteDuration = Literal["1h", "8h", "24h", "7d", "forever"]

@@ -35,6 +35,7 @@ from kwika.modules.messaging.schemas import (
     UpdateConversationIn,
 )
 from kwika.modules.messaging.services import conversations, flows, messages
+from kwika.modules.messaging.services.attachments import SEND_BODY_LIMIT, UPLOADS
 
 BEARER = [{"BearerToken": []}]
 TAGS = ["Messages"]
@@ -46,6 +47,12 @@ Before = Annotated[
 After = Annotated[
     str | None, QueryParameter(name="after", description="Message id: newer messages only")
 ]
+
+
+def _send_form() -> FormAsJson:
+    """Send routes take JSON, or form fields whose `attachments` file parts are stored for
+    the sender first (media context `message_attachment`)."""
+    return FormAsJson(files={"attachments": UPLOADS})
 
 
 class MessagesController(Controller):
@@ -94,21 +101,17 @@ class MessagesController(Controller):
     @post(
         "/",
         summary="Send a message (to a conversation or a user)",
-        middleware=[FormAsJson()],
-        responses=errors(401, 404, 429),
+        middleware=[_send_form()],
+        request_max_body_size=SEND_BODY_LIMIT,
+        responses=errors(401, 404, 409, 413, 429),
     )
     async def send_anywhere(
         self, principal: CurrentPrincipal, data: JSONBody[DirectMessageIn]
     ) -> Envelope[MessageOut]:
         """Seed 002 `POST /messages`: give `conversation_id`, or `receiver_id` to write to that
-        user's direct conversation (started when needed). Text (`content`, up to 5000
-        characters), `attachments` (up to 5 media ids), `reply_to` (a message id of this
-        conversation), or an event invitation (`message_type: "event_invitation"` with
-        `event_id`). Send JSON or multipart form fields; file parts are refused for now
-        (upload files through the media service, then send their ids). `client_id` makes a
-        retry return the first message instead of a duplicate. Participants receive it live
-        (`new_message`); offline ones get a notification unless they muted the conversation.
-        429 when sending too fast."""
+        user's direct conversation (started when needed). Everything else, attachments
+        included (files as multipart `attachments` parts and/or ids of your uploads), works
+        as in `POST /messages/{conversationId}`."""
         return ok(await flows.send_anywhere(principal.id, data), "Message sent")
 
     @get("/conversation/{user_id:str}", summary="Messages with a user", responses=errors(401))
@@ -143,8 +146,9 @@ class MessagesController(Controller):
     @post(
         "/{conversation_id:str}",
         summary="Send a message",
-        middleware=[FormAsJson()],
-        responses=errors(401, 404, 429),
+        middleware=[_send_form()],
+        request_max_body_size=SEND_BODY_LIMIT,
+        responses=errors(401, 404, 409, 413, 429),
     )
     async def send(
         self,
@@ -152,13 +156,24 @@ class MessagesController(Controller):
         conversation_id: FromPath[str],
         data: JSONBody[SendMessageIn],
     ) -> Envelope[MessageOut]:
-        """Seed 003 11.3. Text (`content`, up to 5000 characters), `attachments` (up to 5 media
-        ids), `reply_to` (a message id of this conversation), or an event invitation
-        (`message_type: "event_invitation"` with `event_id`). Send JSON or multipart form
-        fields; file parts are refused for now (upload files through the media service, then
-        send their ids). `client_id` makes a retry return the first message instead of a
-        duplicate. Participants receive it live (`new_message`); offline ones get a
-        notification unless they muted the conversation. 429 when sending too fast."""
+        """Seed 003 11.3. Text (`content`, up to 5000 characters), up to 5 `attachments`,
+        `reply_to` (a message id of this conversation), or an event invitation
+        (`message_type: "event_invitation"` with `event_id`). JSON or form fields.
+
+        **Attachments**: send `multipart/form-data` with the files as `attachments` parts
+        (repeat the field, or `attachments[]`; images, videos, PDF/DOC/DOCX, each at most
+        10 MB, the type read from the content), and/or the ids of files you uploaded before
+        (`POST /uploads/direct` with `context=message_attachment`) as `attachments` values.
+        Another user's file is 404; a file uploaded for another context is 400 on
+        `attachments.<n>`; a refused message keeps none of the files it uploaded. Each
+        attachment comes back with `type`, `name`, `url`/`file_url` (signed, expiring: read
+        the message again for a fresh one), `thumbnail_url`, `mime_type`/`content_type`,
+        `size_bytes`/`file_size` and `dimensions`.
+
+        `client_id` makes a retry return the first message instead of a duplicate.
+        Participants receive it live (`new_message`); offline ones get a notification unless
+        they muted the conversation. 409 `CONVERSATION_CLOSED` when the other person's
+        account was erased; 413 above 51 MB; 429 when sending too fast."""
         return ok(await flows.send_body(principal.id, conversation_id, data), "Message sent")
 
     @put("/{conversation_id:str}/read", summary="Mark messages as read", responses=errors(401, 404))
@@ -348,8 +363,9 @@ class ConversationsController(Controller):
     @post(
         "/{conversation_id:str}/messages",
         summary="Send a message",
-        middleware=[FormAsJson()],
-        responses=errors(401, 404, 429),
+        middleware=[_send_form()],
+        request_max_body_size=SEND_BODY_LIMIT,
+        responses=errors(401, 404, 409, 413, 429),
     )
     async def send(
         self,
@@ -357,7 +373,8 @@ class ConversationsController(Controller):
         conversation_id: FromPath[str],
         data: JSONBody[SendMessageIn],
     ) -> Envelope[MessageOut]:
-        """The same as `POST /messages/{conversationId}`."""
+        """The same as `POST /messages/{conversationId}` (JSON, or multipart with
+        `attachments` files and/or ids)."""
         return ok(await flows.send_body(principal.id, conversation_id, data), "Message sent")
 
     @put("/{conversation_id:str}/read", summary="Mark messages as read", responses=errors(401, 404))

@@ -42,6 +42,8 @@ class Conversation(Document):
     context: ConversationContext | None = None
     last_message: LastMessage | None = None
     last_message_at: datetime = Field(default_factory=clock.now)
+    # Direct conversations whose other person's account was erased: readable, not writable.
+    closed_at: datetime | None = None
     created_at: datetime = Field(default_factory=clock.now)
     updated_at: datetime = Field(default_factory=clock.now)
 
@@ -118,6 +120,8 @@ class Message(Document):
     reply_to: ReplySnapshot | None = None
     event: EventReference | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+    # System messages: the people their text names, so erasing an account finds them.
+    mentions: list[PydanticObjectId] | None = None
     reactions: list[Reaction] = Field(default_factory=list)
     read_by: list[ReadReceipt] = Field(default_factory=list)
     # "<sender>:<client id>": a client re-sending the same message gets the first one back.
@@ -135,4 +139,8 @@ class Message(Document):
                 [("conversation_id", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)]
             ),
             IndexModel([("dedupe_key", ASCENDING)], unique=True, sparse=True),
+            # Account erasure: what a person wrote, reacted and was named in.
+            IndexModel([("sender_id", ASCENDING)], sparse=True),
+            IndexModel([("reactions.user_id", ASCENDING)], sparse=True),
+            IndexModel([("mentions", ASCENDING)], sparse=True),
         ]

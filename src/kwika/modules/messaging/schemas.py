@@ -10,7 +10,7 @@ from pydantic import AliasChoices, BaseModel, Field, field_validator, model_vali
 
 from kwika.core.pagination import PaginationMeta
 from kwika.core.schemas import RequestSchema, ResponseSchema
-from kwika.modules.messaging.constants import MAX_CONTENT, MuteDuration
+from kwika.modules.messaging.constants import MAX_ATTACHMENTS, MAX_CONTENT, MuteDuration
 
 _HEX24 = re.compile(r"^[0-9a-fA-F]{24}$")
 
@@ -28,7 +28,9 @@ def _media_ids(values: list[str]) -> list[str]:
     for value in values:
         if not _HEX24.match(value):
             raise ValueError("Attachments are media ids (24 hexadecimal characters)")
-    return [v.lower() for v in values]
+    if len(values) > MAX_ATTACHMENTS:
+        raise ValueError(f"At most {MAX_ATTACHMENTS} attachments per message")
+    return list(dict.fromkeys(v.lower() for v in values))
 
 
 # ---------------------------------------------------------------------------- requests
@@ -187,6 +189,7 @@ class ParticipantOut(ResponseSchema):
     is_online: bool
     last_seen: datetime | None
     role: str | None = None
+    is_deleted: bool = Field(default=False, description="The account was erased")
 
 
 class ContextOut(ResponseSchema):
@@ -220,6 +223,10 @@ class ConversationOut(ResponseSchema):
     muted_until: datetime | None
     archived: bool
     role: str
+    is_closed: bool = Field(
+        default=False,
+        description="Read only: the other person's account was erased (sending is 409)",
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -240,10 +247,34 @@ class SenderOut(ResponseSchema):
     name: str
     username: str
     avatar: str | None
+    is_deleted: bool = Field(default=False, description="The account was erased")
+
+
+class DimensionsOut(ResponseSchema):
+    width: int
+    height: int
 
 
 class AttachmentOut(ResponseSchema):
-    id: str = Field(description="Media id (the media module serves the file)")
+    """A file of a message. Seed 003 11.2's names (`type`, `name`, `url`, `size_bytes`,
+    `mime_type`) and the media service's (`filename`, `file_url`, `file_size`,
+    `content_type`) carry the same values."""
+
+    id: str = Field(description="The media file id")
+    type: str = Field(description="image, video or document")
+    name: str = Field(description="The file's original name")
+    filename: str
+    url: str | None = Field(
+        description="Where to fetch the file: a signed link that expires "
+        "(KWIKA_MEDIA__PRIVATE_URL_TTL_SECONDS); fetch the message again for a fresh one"
+    )
+    file_url: str | None
+    thumbnail_url: str | None = Field(description="Images only; signed like `url`")
+    mime_type: str
+    content_type: str
+    size_bytes: int
+    file_size: int
+    dimensions: DimensionsOut | None = Field(description="Images only")
 
 
 class ReplyOut(ResponseSchema):

@@ -74,7 +74,10 @@ async def create(user_id: ObjectId, data: CreateConversationIn) -> StartedOut:
         )
         name = await _name(user_id)
         await messages.post_system_message(
-            conversation.id, f"{name} created the group", {"action": "group_created"}
+            conversation.id,
+            f"{name} created the group",
+            {"action": "group_created"},
+            mentions=[user_id],
         )
     message = None
     if data.content and data.content.strip():
@@ -97,6 +100,7 @@ async def rename(user_id: ObjectId, conversation_id: str, title: str) -> Convers
         conversation.id,
         f"{await _name(user_id)} renamed the group to {title}",
         {"action": "group_renamed", "title": title},
+        mentions=[user_id],
     )
     return await conversations.get(user_id, conversation_id)
 
@@ -112,6 +116,7 @@ async def add_members(
             conversation.id,
             f"{await _name(user_id)} added {listed}",
             {"action": "members_added", "user_ids": [str(u) for u in added]},
+            mentions=[user_id, *added],
         )
     return await conversations.get(user_id, conversation_id)
 
@@ -125,7 +130,10 @@ async def remove_member(user_id: ObjectId, conversation_id: str, member_id: str)
         else f"{await _name(user_id)} removed {removed_name}"
     )
     await messages.post_system_message(
-        conversation.id, text, {"action": "member_removed", "user_id": str(removed)}
+        conversation.id,
+        text,
+        {"action": "member_removed", "user_id": str(removed)},
+        mentions=[user_id, removed],
     )
 
 

@@ -11,7 +11,7 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
-from kwika.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.pagination import PageParams
 from kwika.core.ratelimit import limit
@@ -23,6 +23,7 @@ from kwika.modules.messaging.constants import (
     EVENT_MESSAGES_READ,
     EVENT_NEW_MESSAGE,
     EVENT_USER_TYPING,
+    MAX_ATTACHMENTS,
 )
 from kwika.modules.messaging.documents import (
     Conversation,
@@ -40,6 +41,7 @@ from kwika.modules.messaging.schemas import (
     ReadResultOut,
     UnreadOut,
 )
+from kwika.modules.messaging.services import attachments as files
 from kwika.modules.messaging.services import views
 from kwika.modules.messaging.services.conversations import summary
 from kwika.modules.notifications import notify
@@ -110,13 +112,16 @@ async def send(
 ) -> MessageOut:
     """Store a message and deliver it: live to every participant's connections (the
     sender's other devices included, the sending socket excepted), and as a notification
-    to participants who are offline and have not muted the conversation."""
+    to participants who are offline and have not muted the conversation.
+
+    ``attachments`` are media file ids of the sender (context ``message_attachment``),
+    claimed for the message: all of them or, on an error, none and no message."""
     conversation, _me = await views.membership(sender_id, conversation_id)
     config = runtime.get().settings.messaging
-    attachments = attachments or []
-    if len(attachments) > config.max_attachments:
+    attachments = list(dict.fromkeys(attachments or []))
+    if len(attachments) > MAX_ATTACHMENTS:
         raise ValidationFailed.single(
-            "attachments", f"At most {config.max_attachments} attachments per message"
+            "attachments", f"At most {MAX_ATTACHMENTS} attachments per message"
         )
     if len(content) > config.max_message_length:
         raise ValidationFailed.single("content", f"At most {config.max_message_length} characters")
@@ -125,10 +130,16 @@ async def send(
         existing = await Message.find_one({"dedupe_key": dedupe})
         if existing is not None and existing.conversation_id == conversation.id:
             return await _out(existing, sender_id, conversation)
+    if conversation.closed_at is not None:
+        raise Conflict(
+            "This conversation is closed: the other person's account no longer exists",
+            code="CONVERSATION_CLOSED",
+        )
     await _limit_sending(sender_id)
     if message_type != "event_invitation" and not content.strip() and attachments:
         message_type = "attachment"
     message = Message(
+        id=ObjectId(),
         conversation_id=conversation.id,
         sender_id=sender_id,
         message_type=message_type,  # type: ignore[arg-type]
@@ -139,27 +150,44 @@ async def send(
         dedupe_key=dedupe,
         client_id=client_id,
     )
+    assert message.id is not None
+    # Claimed before the message exists, so a file that is not the sender's sends nothing.
+    await files.claim(sender_id, message.id, attachments)
     try:
         await message.insert()
     except DuplicateKeyError:  # the same client id raced itself
+        await files.release(message.id, attachments)
         existing = await Message.find_one({"dedupe_key": dedupe})
         assert existing is not None
         return await _out(existing, sender_id, conversation)
+    except BaseException:
+        await files.release(message.id, attachments)
+        raise
     await _record(conversation, message, counts_as_unread=True)
     await _deliver(conversation, message, origin_sid)
     return await _out(message, sender_id, conversation)
 
 
 async def post_system_message(
-    conversation_id: ObjectId | str, content: str, data: dict[str, Any] | None = None
+    conversation_id: ObjectId | str,
+    content: str,
+    data: dict[str, Any] | None = None,
+    mentions: list[ObjectId] | None = None,
 ) -> MessageOut:
     """A message from the application (a booking changed, a member joined). It shows in the
-    conversation but does not count as unread."""
+    conversation but does not count as unread. ``mentions``: the users its text names (an
+    erased account's name is then removed from it)."""
     cid = parse_id(conversation_id, "Conversation")
     conversation = await Conversation.get(cid)
     if conversation is None:
         raise NotFound("Conversation not found")
-    message = Message(conversation_id=cid, message_type="system", content=content, data=data or {})
+    message = Message(
+        conversation_id=cid,
+        message_type="system",
+        content=content,
+        data=data or {},
+        mentions=list(dict.fromkeys(mentions)) if mentions else None,
+    )
     await message.insert()
     await _record(conversation, message, counts_as_unread=False)
     await _deliver(conversation, message, None)
@@ -200,7 +228,8 @@ async def _record(conversation: Conversation, message: Message, *, counts_as_unr
 
 async def _out(message: Message, viewer: ObjectId | None, conversation: Conversation) -> MessageOut:
     people = await views.People.load([message.sender_id])
-    return views.message_out(message, viewer, people, _others_count(conversation, message))
+    shown = await views.files_of([message])
+    return views.message_out(message, viewer, people, _others_count(conversation, message), shown)
 
 
 def _others_count(conversation: Conversation, message: Message) -> int:
@@ -209,12 +238,13 @@ def _others_count(conversation: Conversation, message: Message) -> int:
 
 async def _deliver(conversation: Conversation, message: Message, origin_sid: str | None) -> None:
     people = await views.People.load([message.sender_id])
+    shown = await views.files_of([message])
     others_count = _others_count(conversation, message)
     recipients = [p for p in conversation.participant_ids if p != message.sender_id]
-    theirs = views.message_out(message, None, people, others_count).model_dump(mode="json")
-    await emit_to_users(recipients, EVENT_NEW_MESSAGE, theirs)
+    theirs = views.message_out(message, None, people, others_count, shown)
+    await emit_to_users(recipients, EVENT_NEW_MESSAGE, theirs.model_dump(mode="json"))
     if message.sender_id is not None:
-        mine = views.message_out(message, message.sender_id, people, others_count)
+        mine = views.message_out(message, message.sender_id, people, others_count, shown)
         await emit_to_users(
             [message.sender_id],
             EVENT_NEW_MESSAGE,
@@ -344,8 +374,10 @@ async def _page(
         .to_list()
     )
     people = await views.People.load(r.sender_id for r in rows)
+    shown = await views.files_of(rows)
     items = [
-        views.message_out(row, me.user_id, people, _others_count(conversation, row)) for row in rows
+        views.message_out(row, me.user_id, people, _others_count(conversation, row), shown)
+        for row in rows
     ]
     page = paging.build(items, total)
     more = paging.skip + len(rows) < total
@@ -472,15 +504,18 @@ async def delete(user_id: ObjectId, conversation_id: str, message_id: str) -> No
     message = await _message_of(conversation, message_id)
     if message.sender_id != user_id:
         raise Forbidden("You can only delete your own messages", code="NOT_YOUR_MESSAGE")
-    result = await Message.get_motor_collection().update_one(
+    collection = Message.get_motor_collection()
+    result = await collection.update_one(
         {"_id": message.id, "is_deleted": False},
-        {
-            "$set": {"is_deleted": True, "deleted_at": clock.now(), "content": ""},
-            "$unset": {"attachments": ""},
-        },
+        {"$set": {"is_deleted": True, "deleted_at": clock.now(), "content": ""}},
     )
+    # Released after the message is marked deleted and forgotten only once released, so
+    # deleting again finishes what a failed attempt left.
+    await files.release(message.id, message.attachments)
+    await collection.update_one({"_id": message.id}, {"$unset": {"attachments": ""}})
     if not result.modified_count:
         return  # already deleted
+    await forget_quotes(conversation.id, [message.id])
     readers = [r.user_id for r in message.read_by]
     await Participant.get_motor_collection().update_many(
         {
@@ -499,6 +534,14 @@ async def delete(user_id: ObjectId, conversation_id: str, message_id: str) -> No
         conversation.participant_ids,
         EVENT_MESSAGE_DELETED,
         {"conversation_id": str(conversation.id), "message_id": str(message.id)},
+    )
+
+
+async def forget_quotes(conversation_id: ObjectId, message_ids: list[ObjectId]) -> None:
+    """Replies keep a preview of the message they answer: empty it once that is deleted."""
+    await Message.get_motor_collection().update_many(
+        {"conversation_id": conversation_id, "reply_to.id": {"$in": message_ids}},
+        {"$set": {"reply_to.content": ""}},
     )
 
 

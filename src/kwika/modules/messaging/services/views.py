@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from bson import ObjectId
@@ -11,11 +11,11 @@ from kwika.core import clock
 from kwika.core.errors import NotFound
 from kwika.core.ids import parse_id
 from kwika.core.realtime import Presence, presence_of
+from kwika.modules import media
 from kwika.modules.identity import UserSummary, get_user_summaries
 from kwika.modules.messaging.constants import PREVIEW_LENGTH
 from kwika.modules.messaging.documents import Conversation, Message, Participant
 from kwika.modules.messaging.schemas import (
-    AttachmentOut,
     ContextOut,
     ConversationOut,
     EventOut,
@@ -27,6 +27,11 @@ from kwika.modules.messaging.schemas import (
     ReplyOut,
     SenderOut,
 )
+from kwika.modules.messaging.services import attachments
+
+# How an erased account appears (its messages stay in place for the others).
+DELETED_NAME = ("Deleted", "User")
+DELETED_USERNAME = "deleted_user"
 
 
 async def membership(user_id: ObjectId, conversation_id: str) -> tuple[Conversation, Participant]:
@@ -60,7 +65,8 @@ def is_muted(participant: Participant, now: datetime | None = None) -> bool:
 
 
 class People:
-    """User snapshots and presence, fetched once for a whole response."""
+    """User snapshots and presence, fetched once for a whole response. Ids identity no
+    longer knows are erased accounts: they show as a deleted user."""
 
     def __init__(self, users: dict[str, UserSummary], presence: dict[str, Presence]) -> None:
         self.users = users
@@ -72,10 +78,22 @@ class People:
         users = await get_user_summaries(ids) if ids else {}
         return cls(users, await presence_of(ids))
 
-    def participant(self, user_id: ObjectId, role: str | None = None) -> ParticipantOut | None:
+    def participant(self, user_id: ObjectId, role: str | None = None) -> ParticipantOut:
         summary = self.users.get(str(user_id))
         if summary is None:
-            return None
+            first, last = DELETED_NAME
+            return ParticipantOut(
+                id=str(user_id),
+                username=DELETED_USERNAME,
+                name=f"{first} {last}",
+                first_name=first,
+                last_name=last,
+                avatar=None,
+                is_online=False,
+                last_seen=None,
+                role=role,
+                is_deleted=True,
+            )
         presence = self.presence.get(str(user_id), Presence(False, None))
         return ParticipantOut(
             id=summary.id,
@@ -90,9 +108,17 @@ class People:
         )
 
     def sender(self, user_id: ObjectId | None) -> SenderOut | None:
-        summary = self.users.get(str(user_id)) if user_id else None
+        if user_id is None:
+            return None  # the application (system messages)
+        summary = self.users.get(str(user_id))
         if summary is None:
-            return None
+            return SenderOut(
+                id=str(user_id),
+                name=" ".join(DELETED_NAME),
+                username=DELETED_USERNAME,
+                avatar=None,
+                is_deleted=True,
+            )
         return SenderOut(
             id=summary.id, name=summary.full_name, username=summary.username, avatar=summary.avatar
         )
@@ -109,8 +135,7 @@ def conversation_out(
     people: People,
 ) -> ConversationOut:
     group = conversation.kind == "group"
-    listed = [people.participant(m.user_id, m.role if group else None) for m in members]
-    participants = [p for p in listed if p is not None]
+    participants = [people.participant(m.user_id, m.role if group else None) for m in members]
     other = next((p for p in participants if p.id != str(me.user_id)), None)
     context = conversation.context
     if group:
@@ -148,6 +173,7 @@ def conversation_out(
         muted_until=None if (me.muted_forever or not muted) else me.muted_until,
         archived=me.archived,
         role=me.role,
+        is_closed=conversation.closed_at is not None,
         created_at=conversation.created_at,
         updated_at=conversation.updated_at,
     )
@@ -179,10 +205,22 @@ async def one_conversation_out(conversation: Conversation, me: Participant) -> C
     return conversation_out(conversation, me, members, people)
 
 
+async def files_of(messages: Iterable[Message]) -> dict[str, media.MediaFile]:
+    """The attachments of messages about to be shown, in one query."""
+    return await attachments.load(
+        file_id for message in messages if not message.is_deleted for file_id in message.attachments
+    )
+
+
 def message_out(
-    message: Message, viewer: ObjectId | None, people: People, others_count: int
+    message: Message,
+    viewer: ObjectId | None,
+    people: People,
+    others_count: int,
+    files: Mapping[str, media.MediaFile],
 ) -> MessageOut:
-    """``others_count``: how many participants besides the sender should read it."""
+    """``others_count``: how many participants besides the sender should read it;
+    ``files``: the attachments (:func:`files_of`)."""
     mine = viewer is not None and message.sender_id == viewer
     receipts = [r for r in message.read_by if r.user_id != message.sender_id]
     if mine:
@@ -200,9 +238,7 @@ def message_out(
         sender=people.sender(message.sender_id),
         content="" if message.is_deleted else message.content,
         message_type=message.message_type,
-        attachments=[]
-        if message.is_deleted
-        else [AttachmentOut(id=a) for a in message.attachments],
+        attachments=[] if message.is_deleted else attachments.out(message.attachments, files),
         reply_to=ReplyOut(
             id=str(reply.id),
             content=reply.content,
