@@ -8,8 +8,6 @@ from datetime import timedelta
 from kwika.core import clock
 from tests.support import data, register
 
-MEDIA_ID = "65f0000000000000000000ab"
-
 
 async def _pair(client, outbox):
     ann = await register(client, outbox, first_name="Ann")
@@ -20,39 +18,33 @@ async def _pair(client, outbox):
     return ann, bob, data(started)["conversation_id"]
 
 
-async def test_send_as_json_and_as_multipart_form(client, outbox):
+async def test_send_as_json_and_as_form_fields(client, outbox):
     ann, bob, cid = await _pair(client, outbox)
 
-    as_json = await client.post(
-        f"/messages/{cid}",
-        json={"content": "with a photo", "attachments": [MEDIA_ID]},
-        headers=ann.headers,
-    )
+    as_json = await client.post(f"/messages/{cid}", json={"content": "hello"}, headers=ann.headers)
     as_form = await client.post(
-        f"/messages/{cid}",
-        data={"content": "from a form", "attachments": MEDIA_ID},
-        headers=bob.headers,
+        f"/messages/{cid}", data={"content": "from a form"}, headers=bob.headers
     )
     as_multipart = await client.post(
         f"/messages/{cid}",
         files={"content": (None, "multipart text"), "reply_to": (None, data(as_json)["id"])},
         headers=bob.headers,
     )
-    with_file = await client.post(
+    file_elsewhere = await client.post(
         f"/messages/{cid}",
-        files={"content": (None, "x"), "attachments": ("a.pdf", b"%PDF-1.4", "application/pdf")},
+        files={"content": ("a.pdf", b"%PDF-1.4", "application/pdf")},
         headers=bob.headers,
     )
 
     assert as_json.status_code == 201, as_json.text
-    assert data(as_json)["attachments"] == [{"id": MEDIA_ID}]
+    assert data(as_json)["attachments"] == []
     assert data(as_json)["sender"]["name"] == "Ann User"
     assert as_form.status_code == 201, as_form.text
-    assert data(as_form)["attachments"] == [{"id": MEDIA_ID}]
+    assert data(as_form)["content"] == "from a form"
     assert as_multipart.status_code == 201, as_multipart.text
-    assert data(as_multipart)["reply_to"]["content"] == "with a photo"
-    assert with_file.status_code == 400
-    assert with_file.json()["errors"][0]["field"] == "attachments"
+    assert data(as_multipart)["reply_to"]["content"] == "hello"
+    assert file_elsewhere.status_code == 400
+    assert file_elsewhere.json()["errors"][0]["field"] == "content"
 
 
 async def test_message_validation(client, outbox):
@@ -61,7 +53,7 @@ async def test_message_validation(client, outbox):
         {"content": ""},
         {"content": "x" * 5001},
         {"content": "x", "attachments": ["not-a-media-id"]},
-        {"content": "x", "attachments": [MEDIA_ID] * 6},
+        {"content": "x", "attachments": [f"65f0000000000000000000a{n}" for n in range(6)]},
         {"content": "x", "reply_to": "65f000000000000000000011"},
         {"message_type": "event_invitation"},
     ]

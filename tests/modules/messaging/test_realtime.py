@@ -4,6 +4,7 @@ notifications live, offline recipients notified, strangers kept out."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 import socketio
 from bson import ObjectId
@@ -240,3 +241,47 @@ async def test_a_process_without_a_server_emits_through_redis(
     await realtime.emit_to_user(user.id, "notification", {"title": "from a worker"})
 
     assert (await socket.next("notification")) == {"title": "from a worker"}
+
+
+async def test_attachments_sent_over_the_socket_arrive_with_their_links(
+    live_server, live_client, outbox, sockets
+):
+    from tests.modules.media import samples
+
+    ann, bob, cid = await _chat(live_client, outbox)
+    uploaded = await live_client.post(
+        "/uploads/direct",
+        headers=ann.headers,
+        files={"file": ("plan.pdf", samples.PDF, "application/pdf")},
+        data={"context": "message_attachment"},
+    )
+    bobs = await live_client.post(
+        "/uploads/direct",
+        headers=bob.headers,
+        files={"file": ("his.pdf", samples.PDF, "application/pdf")},
+        data={"context": "message_attachment"},
+    )
+    ann_socket = await sockets(live_server, ann.access_token)
+    bob_socket = await sockets(live_server, bob.access_token)
+
+    refused = await ann_socket.call(
+        "send_message", {"conversation_id": cid, "attachments": [data(bobs)["id"]]}
+    )
+    ack = await ann_socket.call(
+        "send_message",
+        {"conversation_id": cid, "content": "the plan", "attachments": [data(uploaded)["id"]]},
+    )
+
+    assert refused["code"] == "NOT_FOUND"
+    assert ack["success"] is True, ack
+    received = await bob_socket.next("new_message")
+    assert received["id"] == ack["data"]["id"]
+    [attachment] = received["attachments"]
+    assert attachment["id"] == data(uploaded)["id"]
+    assert attachment["name"] == "plan.pdf"
+    assert attachment["mime_type"] == "application/pdf"
+    # Links are built on the public base URL: fetch the same path from the live server.
+    link = httpx.URL(attachment["url"])
+    downloaded = await live_client.get(live_server + link.raw_path.decode())
+    assert downloaded.content == samples.PDF
+    assert bob_socket.pending("new_message") == []

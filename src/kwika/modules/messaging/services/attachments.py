@@ -65,14 +65,18 @@ async def claim(owner_id: ObjectId, message_id: ObjectId, file_ids: list[str]) -
             )
             claimed.append(file_id)
     except BaseException:
-        await release(message_id, claimed)
+        await release(message_id, claimed, delete_unused=False)
         raise
 
 
-async def release(message_id: ObjectId, file_ids: Iterable[str]) -> None:
-    """The message no longer shows these files; a file nothing else uses is deleted."""
+async def release(
+    message_id: ObjectId, file_ids: Iterable[str], *, delete_unused: bool = True
+) -> None:
+    """The message no longer shows these files; with ``delete_unused`` (a deleted message)
+    a file nothing else uses is deleted, otherwise (a message that was never sent) the
+    sender keeps it."""
     for file_id in file_ids:
-        await media.release(file_id, _use(message_id), delete_if_unused=True)
+        await media.release(file_id, _use(message_id), delete_if_unused=delete_unused)
 
 
 async def load(file_ids: Iterable[str]) -> dict[str, media.MediaFile]:

@@ -156,12 +156,12 @@ async def send(
     try:
         await message.insert()
     except DuplicateKeyError:  # the same client id raced itself
-        await files.release(message.id, attachments)
+        await files.release(message.id, attachments, delete_unused=False)
         existing = await Message.find_one({"dedupe_key": dedupe})
         assert existing is not None
         return await _out(existing, sender_id, conversation)
     except BaseException:
-        await files.release(message.id, attachments)
+        await files.release(message.id, attachments, delete_unused=False)
         raise
     await _record(conversation, message, counts_as_unread=True)
     await _deliver(conversation, message, origin_sid)
