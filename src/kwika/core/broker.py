@@ -170,25 +170,35 @@ async def after_success(callback: AfterSuccess) -> None:
 
 
 async def flush(outgoing: list[Outgoing]) -> None:
-    """Run the held callbacks, then enqueue the held messages (after a success)."""
+    """Run the held callbacks, then enqueue the held messages (after a success).
+
+    One failing callback does not stop the others or the messages (they are independent
+    pieces of work of the same request); the first error is raised at the end.
+    """
     if not outgoing:
         return
     messages: list[tuple[dramatiq.Message[Any], int | None]] = []
+    failure: Exception | None = None
     for item in outgoing:
         if isinstance(item, tuple):
             messages.append(item)
-        else:
+            continue
+        try:
             await item()
-    if not messages:
-        return
-    broker = current_broker()
+        except Exception as exc:
+            log.exception("after-success work failed")
+            failure = failure or exc
+    if messages:
+        broker = current_broker()
 
-    def send_all() -> None:
-        for message, delay in messages:
-            broker.enqueue(message, delay=delay)
+        def send_all() -> None:
+            for message, delay in messages:
+                broker.enqueue(message, delay=delay)
 
-    # The Redis broker is synchronous: keep it off the event loop.
-    await asyncio.to_thread(send_all)
+        # The Redis broker is synchronous: keep it off the event loop.
+        await asyncio.to_thread(send_all)
+    if failure is not None:
+        raise failure
 
 
 async def drain(timeout_seconds: float = 15.0) -> None:

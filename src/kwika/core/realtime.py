@@ -37,6 +37,7 @@ from pydantic import ValidationError
 from kwika.config import Settings
 from kwika.core import clock, runtime
 from kwika.core.auth import authenticate
+from kwika.core.broker import defer_messages, flush
 from kwika.core.errors import AppError
 from kwika.core.redis import REDIS_DOWN, redis_key
 from kwika.core.tokens import Principal
@@ -378,19 +379,34 @@ class Gateway:
         return {"success": True, "message": "Token updated", "data": None}
 
     def _wrap(self, handler: Handler) -> Callable[..., Awaitable[dict[str, Any]]]:
+        """A client event is handled like a request: background work it asks for
+        (``enqueue``, ``after_success``) runs only when it succeeds."""
+
         async def run(sid: str, *args: Any) -> dict[str, Any]:
             local = self.connections.get(sid)
             if local is None:
                 return _error(AppError("Not connected", code="UNAUTHORIZED"))
+            with defer_messages() as held:
+                try:
+                    result = await handler(
+                        Connection(sid, local.user_id), args[0] if args else None
+                    )
+                except AppError as exc:
+                    return _error(exc)
+                except ValidationError as exc:
+                    return _validation_error(exc)
+                except Exception:
+                    log.exception("socket.io handler %s failed", handler.__name__)
+                    return {
+                        "success": False,
+                        "message": "Internal error",
+                        "code": "INTERNAL_ERROR",
+                    }
             try:
-                result = await handler(Connection(sid, local.user_id), args[0] if args else None)
-            except AppError as exc:
-                return _error(exc)
-            except ValidationError as exc:
-                return _validation_error(exc)
+                await flush(held)
             except Exception:
-                log.exception("socket.io handler %s failed", handler.__name__)
-                return {"success": False, "message": "Internal error", "code": "INTERNAL_ERROR"}
+                # Stored first; the stale-work sweepers pick it up.
+                log.exception("could not run the background work of %s", handler.__name__)
             return {"success": True, "message": "OK", "data": result}
 
         return run

@@ -8,8 +8,10 @@ from typing import Any
 
 from bson import ObjectId
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
+from kwika.core.broker import after_success
 from kwika.core.errors import BadRequest, FieldError, Gone, NotFound, ValidationFailed
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.pagination import PageParams
@@ -121,6 +123,11 @@ async def notify(
     ``notification``), and deliver it on every channel the user's preferences allow for
     this type (quiet hours hold back push/SMS/email/WhatsApp, except security types).
 
+    Inside a request (or a Socket.IO event) all of it happens only once the request has
+    succeeded (``core.broker.after_success``): a request that fails leaves no notification
+    and tells nobody. Elsewhere (actors, scripts) it happens at once. The returned
+    notification (its ``id`` included) is what will be stored.
+
     ``data`` must be JSON-serialisable; email templates read it (``EMAIL_TEMPLATES``).
     Returns ``None`` when the user does not exist (deleted meanwhile).
     """
@@ -133,6 +140,7 @@ async def notify(
         log.info("notify: user %s does not exist; %s dropped", recipient, type)
         return None
     notification = Notification(
+        id=ObjectId(),
         user_id=recipient,
         type=type,
         title=title[:MAX_TITLE],
@@ -145,14 +153,18 @@ async def notify(
         action_text=action_text,
         image_url=image_url,
     )
-    await notification.insert()
     out = (await _outputs([notification]))[0]
-    await emit_to_user(recipient, EVENT_NOTIFICATION, out.model_dump(mode="json"))
-    channels = await delivery.plan(notification, contacts, email_template)
-    if channels:
-        await Notification.get_motor_collection().update_one(
-            {"_id": notification.id}, {"$set": {"channels": channels}}
-        )
+    # Deliveries are stored now as drafts, released by the same success.
+    notification.channels = await delivery.plan(notification, contacts, email_template)
+
+    async def publish() -> None:
+        try:
+            await notification.insert()
+        except DuplicateKeyError:
+            return  # already published
+        await emit_to_user(recipient, EVENT_NOTIFICATION, out.model_dump(mode="json"))
+
+    await after_success(publish)
     return out
 
 
