@@ -8,6 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,22 @@ async def login(client: httpx.AsyncClient, account: Account, **extra: Any) -> ht
         account.access_token = data(response)["access_token"]
         account.refresh_token = data(response)["refresh_token"]
     return response
+
+
+async def erase_account(client: httpx.AsyncClient, account: Account) -> None:
+    """Delete the account, let the 30-day grace period pass and run the purge, as
+    production does: identity anonymises it and every module's receiver erases its data."""
+    from kwika.core import clock
+    from kwika.core.broker import drain, enqueue
+    from kwika.modules.identity import tasks
+
+    response = await client.request(
+        "DELETE", "/users/account", headers=account.headers, json={"password": account.password}
+    )
+    assert response.status_code == 200, response.text
+    clock.travel(timedelta(days=31))
+    await enqueue(tasks.purge_deleted_accounts)
+    await drain()
 
 
 async def run_now(actor: Any, *args: Any) -> Any:

@@ -25,6 +25,10 @@ class Signal:
         if receiver not in self._receivers:
             self._receivers.append(receiver)
 
+    def disconnect(self, receiver: Receiver) -> None:
+        if receiver in self._receivers:
+            self._receivers.remove(receiver)
+
     async def send(self, **payload: Any) -> None:
         """Run every receiver in order; a failing receiver fails the sender (it runs in the
         sender's request or actor, so the caller's retry covers it)."""

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytest
+
 from kwika.core import clock
 from kwika.core.broker import drain, enqueue
 from kwika.modules.identity import tasks
@@ -207,3 +209,36 @@ async def test_anonymisation_also_erases_the_persons_files(client, outbox):
     await enqueue(tasks.purge_deleted_accounts)
     await drain()
     assert (await client.get(file_url)).status_code == 404
+
+
+async def test_an_erasure_that_failed_half_way_is_finished_by_the_retry(client, outbox):
+    """A receiver of user_anonymised that fails makes the actor fail; its retry finds the
+    account anonymised but not erased everywhere and sends the signal again."""
+    from bson import ObjectId
+
+    from kwika.modules.identity.services import profile
+    from kwika.modules.identity.signals import user_anonymised
+
+    account = await register(client, outbox)
+    await client.request(
+        "DELETE", "/users/account", headers=account.headers, json={"password": PASSWORD}
+    )
+    clock.travel(timedelta(days=31))
+    calls: list[ObjectId] = []
+
+    async def flaky(user_id: ObjectId) -> None:
+        calls.append(user_id)
+        if len(calls) == 1:
+            raise ConnectionError("a module's database was unreachable")
+
+    user_anonymised.connect(flaky)
+    try:
+        with pytest.raises(ConnectionError):
+            await profile.anonymise(ObjectId(account.id))
+        assert (await User.get(account.id)).status == "deleted"
+        assert await profile.anonymise(ObjectId(account.id)) is True
+        assert await profile.anonymise(ObjectId(account.id)) is False
+    finally:
+        user_anonymised.disconnect(flaky)
+    assert calls == [ObjectId(account.id)] * 2
+    assert (await User.get(account.id)).deletion.erased_at is not None

@@ -52,6 +52,8 @@ class Deletion(BaseModel):
     final_at: datetime
     reason: str | None = None
     feedback: str | None = None
+    # Every module erased what it held (``user_anonymised`` receivers all succeeded).
+    erased_at: datetime | None = None
 
 
 class Location(BaseModel):

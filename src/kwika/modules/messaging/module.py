@@ -1,12 +1,15 @@
 from kwika.core.module import ModuleSpec
+from kwika.modules.identity.signals import user_anonymised
 from kwika.modules.messaging import gateway  # noqa: F401 - declares the Socket.IO handlers
 from kwika.modules.messaging.controllers import CONTROLLERS
 from kwika.modules.messaging.documents import Conversation, Message, Participant
+from kwika.modules.messaging.services.erasure import erase_user
 
 module = ModuleSpec(
     name="messaging",
     route_handlers=CONTROLLERS,
     documents=[Conversation, Participant, Message],
+    receivers=[(user_anonymised, erase_user)],
     tags=[
         {
             "name": "Messages",

@@ -45,6 +45,8 @@ class Notification(Document):
                 [("user_id", ASCENDING), ("is_read", ASCENDING), ("created_at", DESCENDING)]
             ),
             IndexModel([("user_id", ASCENDING), ("type", ASCENDING), ("created_at", DESCENDING)]),
+            # Account erasure: what others were told about the person.
+            IndexModel([("actor_id", ASCENDING)], sparse=True),
             IndexModel(
                 [("created_at", ASCENDING)],
                 name="notifications_ttl",

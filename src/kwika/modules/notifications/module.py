@@ -1,6 +1,7 @@
 from kwika.core.module import ModuleSpec
 from kwika.core.scheduler import Schedule
-from kwika.modules.notifications import tasks
+from kwika.modules.identity.signals import user_anonymised
+from kwika.modules.notifications import erasure, tasks
 from kwika.modules.notifications.controllers import CONTROLLERS
 from kwika.modules.notifications.documents import (
     Delivery,
@@ -15,6 +16,7 @@ module = ModuleSpec(
     documents=[Notification, Delivery, NotificationPreferences, PushDevice],
     task_modules=["kwika.modules.notifications.tasks"],
     schedules=[Schedule("notifications.sweep_deliveries", tasks.sweep_deliveries, lambda s: 60)],
+    receivers=[(user_anonymised, erasure.erase_user)],
     tags=[
         {
             "name": "Notifications",

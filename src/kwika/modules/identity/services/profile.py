@@ -306,13 +306,26 @@ async def anonymise(user_id: ObjectId) -> bool:
             },
         },
     )
-    if result.modified_count != 1:
+    if result.modified_count != 1 and not await _erasure_unfinished(user_id):
         return False
     await sessions.revoke_all(user_id, "account_deleted")
     await devices.forget_all(user_id)
     await activity.forget_actor(user_id)
+    # Other modules erase what they hold. If one fails, the actor's retry finds the account
+    # anonymised but not erased everywhere and sends the signal again (receivers are
+    # idempotent).
     await signals.user_anonymised.send(user_id=user_id)
     await activity.record(
         activity.Actor.system(), "user.anonymised", target_type="user", target_id=user_id
     )
+    await User.get_motor_collection().update_one(
+        {"_id": user_id}, {"$set": {"deletion.erased_at": clock.now()}}
+    )
     return True
+
+
+async def _erasure_unfinished(user_id: ObjectId) -> bool:
+    found = await User.get_motor_collection().count_documents(
+        {"_id": user_id, "status": "deleted", "deletion.erased_at": None}
+    )
+    return found > 0

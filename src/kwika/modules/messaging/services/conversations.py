@@ -261,7 +261,8 @@ def _require_admin(me: Participant) -> None:
         raise Forbidden("Only the group's admins can do this", code="NOT_GROUP_ADMIN")
 
 
-async def _announce(conversation_id: ObjectId, extra: list[ObjectId] | None = None) -> None:
+async def announce(conversation_id: ObjectId, extra: list[ObjectId] | None = None) -> None:
+    """``conversation_updated`` to its members (and ``extra``: someone just removed)."""
     conversation = await Conversation.get(conversation_id)
     if conversation is None:
         return
@@ -269,6 +270,7 @@ async def _announce(conversation_id: ObjectId, extra: list[ObjectId] | None = No
         "conversation_id": str(conversation.id),
         "title": conversation.title,
         "participant_ids": [str(p) for p in conversation.participant_ids],
+        "is_closed": conversation.closed_at is not None,
     }
     await emit_to_users(
         [*conversation.participant_ids, *(extra or [])], EVENT_CONVERSATION_UPDATED, payload
@@ -281,7 +283,7 @@ async def rename(user_id: ObjectId, conversation_id: str, title: str) -> Convers
     await Conversation.get_motor_collection().update_one(
         {"_id": conversation.id}, {"$set": {"title": title, "updated_at": clock.now()}}
     )
-    await _announce(conversation.id)
+    await announce(conversation.id)
     return conversation
 
 
@@ -303,7 +305,7 @@ async def add_members(
     if not result.modified_count:
         raise ValidationFailed.single("user_ids", f"A group has at most {cap} participants")
     await _members(conversation, dict.fromkeys(new, "member"))
-    await _announce(conversation.id)
+    await announce(conversation.id)
     return conversation, new
 
 
@@ -320,15 +322,20 @@ async def remove_member(
         raise NotFound("Participant not found")
     if target != user_id and member.role == "owner":
         raise Forbidden("The group's owner cannot be removed", code="NOT_GROUP_ADMIN")
+    await drop_member(member)
+    return conversation, target
+
+
+async def drop_member(member: Participant) -> None:
+    """Take someone out of a group; an owner leaving hands the group over."""
     await Participant.get_motor_collection().delete_one({"_id": member.id})
     await Conversation.get_motor_collection().update_one(
-        {"_id": conversation.id},
-        {"$pull": {"participant_ids": target}, "$set": {"updated_at": clock.now()}},
+        {"_id": member.conversation_id},
+        {"$pull": {"participant_ids": member.user_id}, "$set": {"updated_at": clock.now()}},
     )
     if member.role == "owner":
-        await _hand_over(conversation.id)
-    await _announce(conversation.id, extra=[target])
-    return conversation, target
+        await _hand_over(member.conversation_id)
+    await announce(member.conversation_id, extra=[member.user_id])
 
 
 async def _hand_over(conversation_id: ObjectId) -> None:

@@ -467,6 +467,17 @@ async def mark_read(
     )
 
 
+async def recount_unread(conversation_id: ObjectId) -> None:
+    """Recount every member's unread messages (after messages disappeared at once)."""
+    async for member in Participant.find({"conversation_id": conversation_id}):
+        unread = await Message.get_motor_collection().count_documents(
+            _unread_query(conversation_id, member)
+        )
+        await Participant.get_motor_collection().update_one(
+            {"_id": member.id}, {"$set": {"unread_count": unread}}
+        )
+
+
 async def mark_read_by_id(user_id: ObjectId, some_id: str) -> ReadResultOut:
     """``PUT /messages/{id}/read``: seed 003 passes a conversation id, seed 002 a message
     id. Ids are unique across both, so whichever it is of the caller's is marked."""
