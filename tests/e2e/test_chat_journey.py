@@ -1,8 +1,12 @@
-"""Journey: two people chat in real time, one goes offline and is notified, a group forms,
-a stranger stays out (seed 003 module 11, seed 002 Task 9, seed 004 section 5)."""
+"""Journey: two people chat in real time (a photo included), one goes offline and is
+notified, a group forms, a stranger stays out (seed 003 module 11, seed 002 Task 9, seed
+004 section 5)."""
 
 from __future__ import annotations
 
+import httpx
+
+from tests.modules.media import samples
 from tests.support import SocketUser, data, register
 
 
@@ -58,6 +62,25 @@ async def test_chat_journey(live_server, live_client, outbox):
         assert (await tina.next("messages_read"))["user_id"] == tourist.id  # her own
         assert (await tina.next("messages_read"))["user_id"] == guide.id
 
+        # Gabriel sends the meeting point as a photo in the seed 003 multipart form; Tina
+        # gets it live with a link she can open (signed: the file is private).
+        photo = await http.post(
+            f"/messages/{cid}",
+            headers=guide.headers,
+            files=[
+                ("content", (None, "We meet here")),
+                ("attachments", ("meeting-point.jpg", samples.jpeg((1200, 900)), "image/jpeg")),
+            ],
+        )
+        assert photo.status_code == 201, photo.text
+        shown = (await tina.next("new_message"))["attachments"][0]
+        assert shown["type"] == "image"
+        assert shown["dimensions"] == {"width": 1200, "height": 900}
+        image = await http.get(live_server + httpx.URL(shown["url"]).raw_path.decode())
+        assert image.headers["content-type"] == "image/jpeg"
+        await tina.call("mark_read", {"conversation_id": cid})
+        await gabe.next("messages_read")
+
         # The stranger sees nothing and cannot get in.
         refused = await sly.call("send_message", {"conversation_id": cid, "content": "hi"})
         assert refused["code"] == "NOT_FOUND"
@@ -81,6 +104,7 @@ async def test_chat_journey(live_server, live_client, outbox):
         history = data(await http.get(f"/messages/{cid}", headers=guide.headers))
         assert [m["content"] for m in history["items"]] == [
             "Booking now!",
+            "We meet here",
             "Yes! 2 seats left.",
             "Is the Kilimanjaro day trip available on Saturday?",
         ]
