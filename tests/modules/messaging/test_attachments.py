@@ -305,3 +305,19 @@ async def test_a_reply_to_a_deleted_message_no_longer_quotes_it(client, outbox):
     quoted = _history_item(await _history(client, bob, cid), reply["id"])["reply_to"]
     assert quoted["id"] == original["id"]
     assert quoted["content"] == ""
+
+
+async def test_files_in_messages_count_against_the_hourly_upload_budget(client, outbox, settings):
+    ann, _, cid = await _pair(client, outbox)
+    settings.media.uploads_per_hour = 2
+    pdf = ("a.pdf", samples.PDF, "application/pdf")
+
+    first = await client.post(
+        f"/messages/{cid}", headers=ann.headers, files=[("attachments", pdf)] * 2
+    )
+    second = await client.post(f"/messages/{cid}", headers=ann.headers, files={"attachments": pdf})
+
+    assert first.status_code == 201
+    assert second.status_code == 429
+    assert "Retry-After" in second.headers
+    assert len((await _uploads(client, ann))["items"]) == 2

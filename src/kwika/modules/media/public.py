@@ -22,6 +22,7 @@ from bson import ObjectId
 from litestar.datastructures import UploadFile
 from pydantic import BaseModel
 
+from kwika.core import ratelimit, runtime
 from kwika.core.errors import FieldError, NotFound, ValidationFailed
 from kwika.modules.media import service
 from kwika.modules.media.contexts import CONTEXTS, ContextRule, get_rule
@@ -147,6 +148,16 @@ async def store_upload(
         context_id=context_id,
         used_by=used_by,
         field=field,
+    )
+
+
+async def count_upload(owner_id: str | ObjectId) -> None:
+    """Count one upload against the owner's hourly budget (``KWIKA_MEDIA__UPLOADS_PER_HOUR``,
+    shared with the upload endpoints); 429 beyond it. For modules that receive files
+    themselves from users (chat attachments)."""
+    per_hour = runtime.get().settings.media.uploads_per_hour
+    await ratelimit.limit(
+        "media.upload", str(owner_id), per_hour, 3600, "Too many uploads. Try again later."
     )
 
 

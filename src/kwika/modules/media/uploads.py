@@ -16,7 +16,7 @@ from urllib.parse import quote
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 
-from kwika.core import clock, ratelimit, runtime
+from kwika.core import clock, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import (
     AppError,
@@ -32,7 +32,7 @@ from kwika.core.pagination import PageParams
 from kwika.core.security import BadSignature, SignatureExpired
 from kwika.core.tokens import Principal
 from kwika.modules import activity, identity
-from kwika.modules.media import service
+from kwika.modules.media import public, service
 from kwika.modules.media.contexts import CONTEXTS, ContextRule, get_rule
 from kwika.modules.media.documents import StoredFile, UsedBy
 from kwika.modules.media.formats import FORMATS, Kind, for_content_type
@@ -83,10 +83,7 @@ def to_out(file: StoredFile) -> UploadOut:
 
 
 async def _count_upload(principal: Principal) -> None:
-    per_hour = runtime.get().settings.media.uploads_per_hour
-    await ratelimit.limit(
-        "media.upload", str(principal.id), per_hour, 3600, "Too many uploads. Try again later."
-    )
+    await public.count_upload(principal.id)
 
 
 async def _owned(principal: Principal, upload_id: str) -> StoredFile:

@@ -30,6 +30,7 @@ USED_BY = "message"
 
 
 async def _store_part(owner_id: ObjectId, upload: UploadFile, field: str) -> str:
+    await media.count_upload(owner_id)  # the same hourly budget as the upload endpoints
     file = await media.store_upload(owner_id, ATTACHMENT_CONTEXT, upload, field=field)
     return file.id
 
