@@ -264,6 +264,11 @@ class Settings(BaseSettings):
     # How long reference lists (event types, categories, currencies...) stay in Redis.
     reference_cache_ttl_seconds: int = 3600
 
+    # discovery
+    ranking_interval_seconds: int = 300
+    ranking_half_life_hours: float = 72.0
+    public_cache_ttl_seconds: int = 300
+
     # marketplace defaults
     default_currency: str = "TZS"
     default_phone_region: str = "TZ"

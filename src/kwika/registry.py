@@ -19,6 +19,7 @@ MODULE_NAMES = (
     "messaging",
     "media",
     "reference",
+    "discovery",
 )
 
 

@@ -404,9 +404,7 @@ async def history_with(
         else None
     )
     if conversation is None or me is None:
-        return MessagePage(
-            conversation=None, items=[], pagination=paging.build([], 0).pagination, next_cursor=None
-        )
+        return MessagePage(conversation=None, items=[], pagination=paging.meta(0), next_cursor=None)
     return await _page(conversation, me, paging, before, None)
 
 
