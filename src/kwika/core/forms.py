@@ -125,24 +125,7 @@ class FormAsJson(ASGIMiddleware):
             raise
         finally:
             await _close_uploads(form.multi_items())
-        headers = [
-            (k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")
-        ]
-        headers += [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        scope = {**scope, "headers": headers}  # type: ignore[misc]
-        _forget_parsed_body(scope)
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
+        scope, replay = _as_json_request(scope, body)
         if not stored:
             await next_app(scope, replay, send)
             return
@@ -199,6 +182,27 @@ class FormAsJson(ASGIMiddleware):
                 errors.append(FieldError(name, f"At most {field.max_files} {noun}"))
         if errors:
             raise ValidationFailed(errors=errors)
+
+
+def _as_json_request(scope: Scope, body: bytes) -> tuple[Scope, Receive]:
+    """The same request carrying ``body`` as its JSON body."""
+    headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")]
+    headers += [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    scope = {**scope, "headers": headers}  # type: ignore[misc]
+    _forget_parsed_body(scope)
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return scope, replay
 
 
 # What Litestar caches about the request body on the scope (its connection state also holds
