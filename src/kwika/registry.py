@@ -18,6 +18,8 @@ MODULE_NAMES = (
     "identity",
     "media",
     "reference",
+    "providers",
+    "catalogue",
 )
 
 

@@ -1,6 +1,7 @@
 """Routes that take JSON can also take form fields (seed 003 sends some bodies as
-multipart/form-data). This route-level middleware turns a form body into the equivalent JSON
-before the handler's schema validates it."""
+multipart/form-data). These route-level middlewares turn a form body into the equivalent JSON
+before the handler's schema validates it; :class:`FormWithFiles` also keeps the files a route
+expects (``images``, ``document``) aside for the handler (:func:`uploaded_files`)."""
 
 from __future__ import annotations
 
@@ -25,12 +26,23 @@ def _content_type(scope: Scope) -> bytes:
     return b""
 
 
-def form_to_dict(items: list[tuple[str, Any]]) -> dict[str, Any]:
+FILES_STATE_KEY = "kwika.uploaded_files"
+
+
+def form_to_dict(
+    items: list[tuple[str, Any]], keep_files: dict[str, list[UploadFile]] | None = None
+) -> dict[str, Any]:
+    """Form items as a JSON-like dict. Files whose field is a key of ``keep_files`` are
+    collected there; any other file is a 400 on its field."""
     data: dict[str, Any] = {}
     files = []
     for key, value in items:
         if isinstance(value, UploadFile):
-            files.append(FieldError(key, "Files cannot be sent to this endpoint"))
+            name = key[:-2] if key.endswith("[]") else key
+            if keep_files is not None and name in keep_files:
+                keep_files[name].append(value)
+            else:
+                files.append(FieldError(key, "Files cannot be sent to this endpoint"))
             continue
         name = key[:-2] if key.endswith("[]") else key
         if name in data or key.endswith("[]"):
@@ -49,13 +61,16 @@ def form_to_dict(items: list[tuple[str, Any]]) -> dict[str, Any]:
 
 class FormAsJson(ASGIMiddleware):
     scopes = ("http",)  # type: ignore[assignment]
+    # File fields the route takes; any other file is refused.
+    file_fields: tuple[str, ...] = ()
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if _content_type(scope) not in FORM_TYPES:
             await next_app(scope, receive, send)
             return
         form = await Request(scope, receive).form()
-        body = json.dumps(form_to_dict(list(form.multi_items()))).encode()
+        kept: dict[str, list[UploadFile]] = {name: [] for name in self.file_fields}
+        body = json.dumps(form_to_dict(list(form.multi_items()), kept if kept else None)).encode()
         headers = [
             (k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")
         ]
@@ -66,6 +81,8 @@ class FormAsJson(ASGIMiddleware):
         scope = {**scope, "headers": headers}  # type: ignore[misc]
         # Litestar caches the parsed body on the scope: drop it so the JSON body is read.
         scope.get("state", {}).pop(CONNECTION_STATE_KEY, None)
+        if kept:
+            scope.setdefault("state", {})[FILES_STATE_KEY] = kept
         sent = False
 
         async def replay() -> Message:
@@ -76,3 +93,19 @@ class FormAsJson(ASGIMiddleware):
             return {"type": "http.request", "body": body, "more_body": False}
 
         await next_app(scope, replay, send)
+
+
+class FormWithFiles(FormAsJson):
+    """:class:`FormAsJson` for routes that take files too (seed 003 7.3: service fields and
+    ``images`` in one multipart body). The handler validates the other fields as JSON and
+    reads the files with :func:`uploaded_files`; a JSON body simply has no files."""
+
+    def __init__(self, *file_fields: str) -> None:
+        self.file_fields = file_fields
+
+
+def uploaded_files(request: Request[Any, Any, Any], name: str) -> list[UploadFile]:
+    """The files sent under ``name`` (``name`` or ``name[]``) to a :class:`FormWithFiles`
+    route, in the order sent; empty for JSON bodies."""
+    kept: dict[str, list[UploadFile]] = request.scope.get("state", {}).get(FILES_STATE_KEY, {})
+    return list(kept.get(name, []))
