@@ -11,8 +11,8 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from litestar.utils.scope.state import CONNECTION_STATE_KEY
+from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from kwika.core.errors import FieldError, ValidationFailed
 
@@ -79,8 +79,12 @@ class FormAsJson(ASGIMiddleware):
             (b"content-length", str(len(body)).encode()),
         ]
         scope = {**scope, "headers": headers}  # type: ignore[misc]
-        # Litestar caches the parsed body on the scope: drop it so the JSON body is read.
-        scope.get("state", {}).pop(CONNECTION_STATE_KEY, None)
+        # Litestar caches the parsed body and headers on the scope state: forget them so the
+        # JSON body is read. (Dropping the whole state would also lose the exception
+        # handlers, and an error raised by the handler would then fail to render.)
+        state = ScopeState.from_scope(scope)
+        for cached in ("body", "form", "json", "content_type", "headers"):
+            setattr(state, cached, Empty)
         if kept:
             scope.setdefault("state", {})[FILES_STATE_KEY] = kept
         sent = False

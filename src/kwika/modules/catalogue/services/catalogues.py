@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bson import ObjectId
-from pymongo import UpdateOne
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock
 from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -189,27 +188,24 @@ async def bulk_categories(
         ).to_list()
     }
     now = clock.now()
-    writes = []
+    collection = Category.get_motor_collection()
+    # One upsert per name (each atomic; not bulk_write, which mongomock cannot run with
+    # pymongo 4.x operations). The unique (company, name_key) index settles races: a
+    # duplicate-key error means another request created the name first, so update it.
     for key, item in zip(keys, data.categories, strict=True):
         # The name's spelling follows the request; an omitted description is kept.
         fields: dict[str, Any] = {"name": item.name, "updated_at": now}
         if "description" in item.model_fields_set:
             fields["description"] = item.description
-        writes.append(
-            UpdateOne(
-                {"company_id": company_oid, "name_key": key},
-                {
-                    "$set": fields,
-                    "$setOnInsert": {"owner_id": principal.id, "created_at": now},
-                },
-                upsert=True,
-            )
-        )
-    try:
-        await Category.get_motor_collection().bulk_write(writes, ordered=True)
-    except BulkWriteError:
-        # Two requests created the same name at once: the other one won; ours retries.
-        await Category.get_motor_collection().bulk_write(writes, ordered=True)
+        selector = {"company_id": company_oid, "name_key": key}
+        change = {
+            "$set": fields,
+            "$setOnInsert": {"owner_id": principal.id, "created_at": now},
+        }
+        try:
+            await collection.update_one(selector, change, upsert=True)
+        except DuplicateKeyError:
+            await collection.update_one(selector, {"$set": fields})
     saved = {
         c.name_key: c
         for c in await Category.find(

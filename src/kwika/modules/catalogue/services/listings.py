@@ -12,7 +12,6 @@ from typing import Any
 
 from bson import ObjectId
 from litestar.datastructures import UploadFile
-from pymongo import UpdateOne
 
 from kwika.core import clock
 from kwika.core.auth import ClientContext
@@ -519,7 +518,7 @@ async def _check_currency_change(service: Service, draft: _Draft) -> None:
 
 async def _convert_packages(service: Service, currency: str) -> None:
     """Packages are priced in their service's currency: same amounts, new currency."""
-    writes = []
+    collection = Package.get_motor_collection()
     async for package in Package.find({"service_id": service.id}):
         fields: dict[str, Any] = {
             "currency": currency,
@@ -529,9 +528,7 @@ async def _convert_packages(service: Service, currency: str) -> None:
             fields["compare_at_price_minor"] = to_minor(
                 from_minor(package.compare_at_price_minor, service.currency), currency
             )
-        writes.append(UpdateOne({"_id": package.id}, {"$set": fields}))
-    if writes:
-        await Package.get_motor_collection().bulk_write(writes, ordered=False)
+        await collection.update_one({"_id": package.id}, {"$set": fields})
 
 
 async def _after_reference_change(service: Service, draft: _Draft) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from bson import ObjectId
-from pymongo import UpdateOne
 
 from kwika.core import clock
 from kwika.core.errors import BadRequest, FieldError, NotFound, ValidationFailed
@@ -213,14 +212,10 @@ async def reorder(
     if problems:
         raise ValidationFailed(errors=problems)
     now = clock.now()
-    await Package.get_motor_collection().bulk_write(
-        [
-            UpdateOne(
-                {"_id": oid, "service_id": service.id},
-                {"$set": {"display_order": order, "updated_at": now}},
-            )
-            for oid, order in wanted
-        ],
-        ordered=False,
-    )
+    collection = Package.get_motor_collection()
+    for oid, order in wanted:  # each atomic; mongomock cannot bulk_write pymongo 4.x ops
+        await collection.update_one(
+            {"_id": oid, "service_id": service.id},
+            {"$set": {"display_order": order, "updated_at": now}},
+        )
     return await packages_of(service.id)

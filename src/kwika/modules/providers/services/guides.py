@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from bson import ObjectId
-from pymongo import UpdateOne
 
 from kwika.core import clock
 from kwika.core.errors import NotFound, ValidationFailed
@@ -216,8 +215,11 @@ async def set_availability(
                 f"dates.{index}.slots", "An unavailable day has no time slots"
             )
     now = clock.now()
-    writes = [
-        UpdateOne(
+    collection = GuideAvailability.get_motor_collection()
+    # One upsert per day (each atomic). Not bulk_write: mongomock's cannot take pymongo
+    # 4.x UpdateOne objects, and a bulk is not atomic on MongoDB either.
+    for day in data.dates:
+        await collection.update_one(
             {"provider_id": profile.id, "date": day.date.isoformat()},
             {
                 "$set": {
@@ -230,9 +232,6 @@ async def set_availability(
             },
             upsert=True,
         )
-        for day in data.dates
-    ]
-    await GuideAvailability.get_motor_collection().bulk_write(writes, ordered=False)
     dates = sorted(day.date for day in data.dates)
     return await _calendar(profile, dates[0], dates[-1])
 
