@@ -3,8 +3,10 @@ machine has redis-server (CI installs it), and helpers to read the outbox."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 import fakeredis
 import httpx
 import pytest
+import uvicorn
 from asgi_lifespan import LifespanManager
 
 from kwika.asgi import create_app
@@ -63,6 +66,9 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "media": {"root": tmp_path / "media"},
         "password_hash": {"time_cost": 1, "memory_cost_kib": 1024, "parallelism": 1},
         "worker_threads": 2,
+        # A closing long-polling Socket.IO client waits for its pending poll, which the
+        # server answers at the next ping: keep that short.
+        "realtime": {"ping_interval_seconds": 2, "ping_timeout_seconds": 5},
         "frontend_url": "https://app.kwika.test",
         "log_level": "WARNING",
     }
@@ -96,3 +102,45 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def outbox(settings: Settings) -> Outbox:
     return Outbox(settings.outbox_path, drain)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def live_server(settings: Settings, redis_endpoint: RedisEndpoint) -> AsyncIterator[str]:
+    """The application served by uvicorn on 127.0.0.1 (a free port), on the test's loop:
+    real HTTP and WebSocket connections for Socket.IO clients. Yields the base URL."""
+    application = create_app(settings, redis_endpoint=redis_endpoint)
+    config = uvicorn.Config(
+        application,
+        host="127.0.0.1",
+        port=free_port(),
+        lifespan="on",
+        log_level="warning",
+        # A Socket.IO long-poll request would otherwise hold the shutdown for a ping interval.
+        timeout_graceful_shutdown=2,
+    )
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        if serving.done():
+            serving.result()  # start-up failed: raise its error
+        await asyncio.sleep(0.02)
+    yield f"http://127.0.0.1:{config.port}"
+    server.should_exit = True
+    await serving
+
+
+@pytest.fixture
+async def live_client(live_server: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the live server (same base path as ``client``)."""
+    async with httpx.AsyncClient(
+        base_url=f"{live_server}/api/v1",
+        headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"},
+        timeout=15,
+    ) as http:
+        yield http

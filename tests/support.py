@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 
 import httpx
 import pyotp
+import socketio
 from bson import ObjectId
 
 from kwika.integrations.outbox import Outbox as OutboxFile
@@ -150,6 +153,72 @@ async def login(client: httpx.AsyncClient, account: Account, **extra: Any) -> ht
         account.access_token = data(response)["access_token"]
         account.refresh_token = data(response)["refresh_token"]
     return response
+
+
+async def run_now(actor: Any, *args: Any) -> Any:
+    """Run an async Dramatiq actor's function on the test's loop (its ``fn`` would block
+    waiting for this very loop), as a worker would run it."""
+    return await actor.fn.__wrapped__(*args)
+
+
+WAIT_SECONDS = 10
+
+
+class SocketUser:
+    """A real Socket.IO client (python-socketio over aiohttp) that records every event."""
+
+    def __init__(self) -> None:
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.events: dict[str, asyncio.Queue[Any]] = defaultdict(asyncio.Queue)
+
+        @self.sio.on("*")
+        async def record(event: str, payload: Any = None) -> None:
+            await self.events[event].put(payload)
+
+    async def connect(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        transports: list[str] | None = None,
+    ) -> SocketUser:
+        await self.sio.connect(
+            base_url,
+            auth={"token": token} if token else None,
+            headers=headers or {},
+            transports=transports or ["websocket"],
+            socketio_path="socket.io",
+            wait_timeout=10,
+        )
+        return self
+
+    async def next(self, event: str) -> Any:
+        """The next ``event`` received (waits for it, up to ``WAIT_SECONDS``)."""
+        return await asyncio.wait_for(self.events[event].get(), WAIT_SECONDS)
+
+    def pending(self, event: str) -> list[Any]:
+        """Everything received for ``event`` so far, without waiting."""
+        queue = self.events[event]
+        items = []
+        while not queue.empty():
+            items.append(queue.get_nowait())
+        return items
+
+    async def call(self, event: str, payload: Any = None) -> Any:
+        """Emit and wait for the acknowledgement."""
+        return await self.sio.call(event, payload, timeout=10)
+
+    async def emit(self, event: str, payload: Any = None) -> None:
+        await self.sio.emit(event, payload)
+
+    async def disconnected(self) -> None:
+        """Wait until the server closes the connection."""
+        await asyncio.wait_for(self.sio.wait(), WAIT_SECONDS)
+
+    async def close(self) -> None:
+        if self.sio.connected:
+            await self.sio.disconnect()
 
 
 ADMIN_EMAIL = "admin@kwika-staff.example.com"

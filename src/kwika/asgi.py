@@ -1,4 +1,4 @@
-"""``create_app(settings)``: the ASGI application.
+"""``create_app(settings)``: the ASGI application (Litestar behind the Socket.IO server).
 
 ``uvicorn --factory kwika.asgi:create_app`` serves it with settings from the environment.
 """
@@ -32,6 +32,7 @@ from kwika.core.edge import EdgeMiddleware
 from kwika.core.exception_handlers import EXCEPTION_HANDLERS
 from kwika.core.net import parse_networks
 from kwika.core.pagination import provide_page_params
+from kwika.core.realtime import Gateway
 from kwika.core.redis import RedisEndpoint
 
 API_PREFIX = "/api/v1"
@@ -89,6 +90,8 @@ def create_app(
     """Build the application. ``redis_endpoint`` lets tests share one Redis across apps."""
     settings = settings or get_settings()
     kwika_logging.configure(settings.log_level, settings.log_json)
+    registry.modules()  # modules declare their actors and Socket.IO handlers on import
+    gateway = Gateway(settings)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -100,7 +103,11 @@ def create_app(
         try:
             if settings.embedded_storage:
                 await bootstrap.seed()
-            yield
+            await gateway.start()
+            try:
+                yield
+            finally:
+                await gateway.stop()
         finally:
             await bootstrap.stop(process)
 
@@ -143,6 +150,8 @@ def create_app(
         debug=False,
         logging_config=None,
     )
-    return EdgeMiddleware(
+    edge = EdgeMiddleware(
         app, parse_networks(settings.trusted_proxies), settings.hsts_max_age_seconds
     )
+    # Socket.IO answers /socket.io/; everything else, lifespan included, reaches Litestar.
+    return gateway.asgi_app(edge)

@@ -70,6 +70,74 @@ class SmsSettings(BaseModel):
     sender_id: str | None = None
 
 
+class PushSettings(BaseModel):
+    """Push notifications: ``outbox`` (development) or Firebase Cloud Messaging HTTP v1."""
+
+    backend: Literal["outbox", "fcm"] = "outbox"
+    fcm_project_id: str | None = None
+    # A Google service account: either the JSON key file, or its two fields.
+    fcm_credentials_file: Path | None = None
+    fcm_client_email: str | None = None
+    fcm_private_key: SecretStr | None = None
+    fcm_private_key_id: str | None = None
+    fcm_base_url: str = "https://fcm.googleapis.com"
+    # OAuth2 token endpoint the service-account JWT is exchanged at.
+    fcm_token_url: str = "https://oauth2.googleapis.com/token"
+    fcm_scope: str = "https://www.googleapis.com/auth/firebase.messaging"
+    timeout_seconds: float = 10.0
+
+
+class WhatsAppSettings(BaseModel):
+    """WhatsApp Business Cloud API (Graph API) or ``outbox``. Templates per seed 003's
+    2026-02-19 changelog must be approved in Meta's WhatsApp Manager."""
+
+    backend: Literal["outbox", "cloud_api"] = "outbox"
+    base_url: str = "https://graph.facebook.com"
+    api_version: str = "v21.0"
+    phone_number_id: str | None = None
+    access_token: SecretStr | None = None
+    template_language: str = "en"
+    timeout_seconds: float = 15.0
+
+
+class NotificationSettings(BaseModel):
+    # Quiet hours are read in this zone when a user has not chosen one.
+    default_timezone: str = "Africa/Dar_es_Salaam"
+    # Unsubscribe links in notification emails stay valid this long.
+    unsubscribe_link_ttl_days: int = 365
+    # Avatar shown as the actor of system and broadcast notifications.
+    system_avatar_url: str | None = None
+
+
+class RealtimeSettings(BaseModel):
+    """Socket.IO at ``/socket.io/``."""
+
+    # Pub/sub channel shared by every API process (and workers that emit events).
+    redis_channel: str = "kwika:socketio"
+    # Every N seconds each process refreshes the presence of its connections and closes
+    # those whose access token expired or was revoked (clients reconnect with a fresh one).
+    heartbeat_seconds: int = 30
+    ping_interval_seconds: int = 25
+    ping_timeout_seconds: int = 20
+    max_message_bytes: int = 1_000_000
+    # How long "last seen" is remembered after a user's last connection closes.
+    last_seen_ttl_days: int = 30
+
+
+class MessagingSettings(BaseModel):
+    max_message_length: int = 5000
+    max_attachments: int = 5
+    max_group_participants: int = 256
+    # Per user: messages sent (REST and Socket.IO together) per window.
+    send_limit: int = 30
+    send_window_seconds: int = 60
+    # Per user: new conversations started per hour.
+    start_limit: int = 30
+    # A recipient who is offline gets at most one "new message" notification per
+    # conversation in this window (the unread count shows the rest).
+    offline_notify_cooldown_seconds: int = 300
+
+
 class GoogleSettings(BaseModel):
     client_id: str | None = None
     client_secret: SecretStr | None = None
@@ -183,12 +251,24 @@ class Settings(BaseSettings):
     email: EmailSettings = Field(default_factory=EmailSettings)
     sms: SmsSettings = Field(default_factory=SmsSettings)
     google: GoogleSettings = Field(default_factory=GoogleSettings)
+    push: PushSettings = Field(default_factory=PushSettings)
+    whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
+
+    # notifications, messaging, real time
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    messaging: MessagingSettings = Field(default_factory=MessagingSettings)
+    realtime: RealtimeSettings = Field(default_factory=RealtimeSettings)
 
     # media + reference data
     media: MediaSettings = Field(default_factory=MediaSettings)
     cloudinary: CloudinarySettings = Field(default_factory=CloudinarySettings)
     # How long reference lists (event types, categories, currencies...) stay in Redis.
     reference_cache_ttl_seconds: int = 3600
+
+    # discovery
+    ranking_interval_seconds: int = 300
+    ranking_half_life_hours: float = 72.0
+    public_cache_ttl_seconds: int = 300
 
     # marketplace defaults
     default_currency: str = "TZS"

@@ -16,8 +16,10 @@ MODULE_NAMES = (
     "activity",
     "notifications",
     "identity",
+    "messaging",
     "media",
     "reference",
+    "discovery",
     "providers",
     "catalogue",
 )

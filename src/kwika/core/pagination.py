@@ -39,9 +39,9 @@ class PageParams:
     def skip(self) -> int:
         return (self.page - 1) * self.limit
 
-    def build(self, items: list[Any], total_items: int) -> Page[Any]:
+    def meta(self, total_items: int) -> PaginationMeta:
         total_pages = math.ceil(total_items / self.limit) if total_items else 0
-        meta = PaginationMeta(
+        return PaginationMeta(
             page=self.page,
             limit=self.limit,
             total_items=total_items,
@@ -49,7 +49,9 @@ class PageParams:
             has_next=self.page < total_pages,
             has_previous=self.page > 1,
         )
-        return Page[Any](items=items, pagination=meta)
+
+    def build(self, items: list[Any], total_items: int) -> Page[Any]:
+        return Page[Any](items=items, pagination=self.meta(total_items))
 
 
 async def provide_page_params(

@@ -8,7 +8,9 @@ from kwika.config import Settings
 from kwika.integrations.email import ResendEmail, SendGridEmail, SmtpEmail
 from kwika.integrations.google import GoogleOAuth
 from kwika.integrations.outbox import Outbox
+from kwika.integrations.push import FcmPush
 from kwika.integrations.sms import AfricasTalkingSms
+from kwika.integrations.whatsapp import WhatsAppCloud
 
 
 def _require(value: Any, name: str) -> str:
@@ -33,9 +35,15 @@ def build_email(settings: Settings, outbox: Outbox) -> Any:
 def build_adapters(settings: Settings) -> dict[str, Any]:
     outbox = Outbox(settings.outbox_path)
     sms = AfricasTalkingSms(settings.sms) if settings.sms.backend == "africastalking" else outbox
+    push = FcmPush(settings.push) if settings.push.backend == "fcm" else outbox
+    whatsapp = (
+        WhatsAppCloud(settings.whatsapp) if settings.whatsapp.backend == "cloud_api" else outbox
+    )
     return {
         "outbox": outbox,
         "email": build_email(settings, outbox),
         "sms": sms,
+        "push": push,
+        "whatsapp": whatsapp,
         "google": GoogleOAuth(settings.google),
     }

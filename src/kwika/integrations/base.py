@@ -15,14 +15,23 @@ class OutgoingMessage:
     subject: str | None = None
     html: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    # Extra email headers (List-Unsubscribe); other channels ignore them.
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class DeliveryError(Exception):
-    """The provider refused or failed; ``permanent`` means retrying cannot help."""
+    """The provider refused or failed; ``permanent`` means retrying cannot help.
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    ``invalid_address`` means the address itself is dead (an unregistered push token), so
+    the caller should stop using it.
+    """
+
+    def __init__(
+        self, message: str, *, permanent: bool = False, invalid_address: bool = False
+    ) -> None:
         super().__init__(message)
-        self.permanent = permanent
+        self.permanent = permanent or invalid_address
+        self.invalid_address = invalid_address
 
 
 class Sender(Protocol):

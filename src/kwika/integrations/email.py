@@ -18,6 +18,8 @@ def _mime(message: OutgoingMessage, sender: str) -> EmailMessage:
     mime["To"] = message.to
     mime["Subject"] = message.subject or ""
     mime["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    for name, value in message.headers.items():
+        mime[name] = value
     mime.set_content(message.body)
     if message.html:
         mime.add_alternative(message.html, subtype="html")
@@ -44,6 +46,11 @@ class SmtpEmail:
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             raise DeliveryError(f"SMTP refused the recipient: {exc}", permanent=True) from exc
+        except aiosmtplib.SMTPResponseException as exc:
+            # 5xx replies are final (RFC 5321 4.2.1); 4xx ask the client to try again later.
+            raise DeliveryError(
+                f"SMTP answered {exc.code}: {exc.message}", permanent=exc.code >= 500
+            ) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"SMTP delivery failed: {exc}") from exc
         return str(mime["Message-ID"])
@@ -91,6 +98,8 @@ class SendGridEmail(_HttpEmail):
             "subject": message.subject or "",
             "content": content,
         }
+        if message.headers:
+            payload["headers"] = message.headers
         response = await self._post("/v3/mail/send", payload)
         return response.headers.get("x-message-id")
 
@@ -107,5 +116,7 @@ class ResendEmail(_HttpEmail):
         }
         if message.html:
             payload["html"] = message.html
+        if message.headers:
+            payload["headers"] = message.headers
         response = await self._post("/emails", payload)
         return str(response.json().get("id")) if response.content else None

@@ -1,9 +1,23 @@
-"""Notifications: rendering and delivering messages on each channel.
+"""Notifications: telling users things in the app, live, and on their allowed channels.
 
-Public API for other modules: :func:`send_direct` (a message to an address, such as a
-verification code).
+Public API for other modules:
+
+* :func:`notify` / :func:`notify_many`: an in-app notification of a type, pushed live over
+  Socket.IO and delivered by push/email/SMS/WhatsApp as the user's preferences allow.
+* :func:`send_direct`: a message to an address, outside preferences (codes, links, security
+  alerts, invitations to people who are not users).
 """
 
-from kwika.modules.notifications.service import send_direct
+from kwika.modules.notifications.constants import NOTIFICATION_TYPES, NotificationType
+from kwika.modules.notifications.delivery import send_direct
+from kwika.modules.notifications.schemas import NotificationOut
+from kwika.modules.notifications.service import notify, notify_many
 
-__all__ = ["send_direct"]
+__all__ = [
+    "NOTIFICATION_TYPES",
+    "NotificationOut",
+    "NotificationType",
+    "notify",
+    "notify_many",
+    "send_direct",
+]

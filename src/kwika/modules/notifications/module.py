@@ -1,11 +1,24 @@
 from kwika.core.module import ModuleSpec
 from kwika.core.scheduler import Schedule
 from kwika.modules.notifications import tasks
-from kwika.modules.notifications.documents import Delivery
+from kwika.modules.notifications.controllers import CONTROLLERS
+from kwika.modules.notifications.documents import (
+    Delivery,
+    Notification,
+    NotificationPreferences,
+    PushDevice,
+)
 
 module = ModuleSpec(
     name="notifications",
-    documents=[Delivery],
+    route_handlers=CONTROLLERS,
+    documents=[Notification, Delivery, NotificationPreferences, PushDevice],
     task_modules=["kwika.modules.notifications.tasks"],
     schedules=[Schedule("notifications.sweep_deliveries", tasks.sweep_deliveries, lambda s: 60)],
+    tags=[
+        {
+            "name": "Notifications",
+            "description": "In-app notifications, channel preferences, push devices",
+        }
+    ],
 )

@@ -1,6 +1,9 @@
 """Message templates: one Jinja file per message, one block per part.
 
-Blocks: ``subject``, ``text`` (plain email), ``html`` (HTML email), ``sms`` (short text).
+Blocks: ``subject``, ``text`` (plain email), ``html`` (HTML email), ``sms`` (short text, also
+used for WhatsApp text). Direct messages (codes, links) use the ``_layout.html`` frame;
+notification emails use ``_notification.html``, which adds the preferences and unsubscribe
+links.
 """
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound, select_autoescape
 from markupsafe import Markup
 
 _loader = PackageLoader("kwika.modules.notifications", "templates")
@@ -17,12 +20,23 @@ _html = Environment(
     loader=_loader, autoescape=select_autoescape(default=True), undefined=StrictUndefined
 )
 
+DIRECT_LAYOUT = "_layout.html"
+NOTIFICATION_LAYOUT = "_notification.html"
+
 
 @dataclass(frozen=True)
 class Rendered:
     subject: str | None
     body: str
     html: str | None
+
+
+def exists(name: str) -> bool:
+    try:
+        _plain.get_template(f"{name}.j2")
+    except TemplateNotFound:
+        return False
+    return True
 
 
 def _block(env: Environment, name: str, block: str, context: dict[str, Any]) -> str | None:
@@ -33,13 +47,16 @@ def _block(env: Environment, name: str, block: str, context: dict[str, Any]) -> 
     return "".join(render(template.new_context(context))).strip()
 
 
-def render(name: str, channel: str, context: dict[str, Any]) -> Rendered:
+def render(
+    name: str, channel: str, context: dict[str, Any], *, layout: str = DIRECT_LAYOUT
+) -> Rendered:
+    """Render template ``name`` for ``channel``; raises jinja2 errors for missing values."""
     if channel == "email":
         text = _block(_plain, name, "text", context) or ""
         html = _block(_html, name, "html", context)
         if html is not None:
-            layout = _html.get_template("_layout.html")
-            html = layout.render({**context, "content": Markup(html)})  # noqa: S704
+            frame = _html.get_template(layout)
+            html = frame.render({**context, "content": Markup(html)})  # noqa: S704
         return Rendered(subject=_block(_plain, name, "subject", context), body=text, html=html)
     body = _block(_plain, name, "sms", context) or _block(_plain, name, "text", context) or ""
     return Rendered(subject=None, body=body, html=None)

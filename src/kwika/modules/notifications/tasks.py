@@ -12,7 +12,7 @@ from pymongo import ReturnDocument
 from kwika.core import clock, runtime
 from kwika.core.broker import enqueue, task
 from kwika.integrations.base import DeliveryError, OutgoingMessage
-from kwika.modules.notifications.documents import Delivery
+from kwika.modules.notifications.documents import Delivery, PushDevice
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,7 @@ MAX_ATTEMPTS = 6
 REDACTED = "[redacted]"
 STALE_PENDING = timedelta(minutes=2)
 STUCK_SENDING = timedelta(minutes=10)
+SWEEP_BATCH = 500
 ABANDONED_DRAFT = timedelta(days=1)
 
 
@@ -42,7 +43,7 @@ async def deliver(delivery_id: str) -> None:
         return_document=ReturnDocument.AFTER,
     )
     if claimed is None:
-        return
+        return  # sent, failed, held, or being sent by another worker
     delivery = Delivery.model_validate(claimed)
     adapter = runtime.get().adapters[delivery.channel]
     message = OutgoingMessage(
@@ -53,17 +54,13 @@ async def deliver(delivery_id: str) -> None:
         html=delivery.html,
         template=delivery.template,
         data=delivery.data,
+        headers=delivery.headers,
     )
     try:
         provider_id = await adapter.send(message)
     except DeliveryError as exc:
-        final = exc.permanent or delivery.attempts >= MAX_ATTEMPTS
-        await collection.update_one(
-            {"_id": delivery.id},
-            {"$set": {"status": "failed" if final else "pending", "last_error": str(exc)}},
-        )
-        log.warning("delivery %s failed (%s)", delivery_id, exc)
-        if not final:
+        await _failed(delivery, exc)
+        if not (exc.permanent or delivery.attempts >= MAX_ATTEMPTS):
             raise RetryDelivery(str(exc)) from exc
         return
     update: dict[str, object] = {"status": "sent", "sent_at": clock.now()}
@@ -74,10 +71,23 @@ async def deliver(delivery_id: str) -> None:
     await collection.update_one({"_id": delivery.id}, {"$set": update})
 
 
+async def _failed(delivery: Delivery, exc: DeliveryError) -> None:
+    final = exc.permanent or delivery.attempts >= MAX_ATTEMPTS
+    await Delivery.get_motor_collection().update_one(
+        {"_id": delivery.id},
+        {"$set": {"status": "failed" if final else "pending", "last_error": str(exc)[:1000]}},
+    )
+    if exc.invalid_address and delivery.channel == "push":
+        # FCM says the app was uninstalled or the token rotated: stop using it.
+        await PushDevice.get_motor_collection().delete_one({"token": delivery.to})
+    log.warning("delivery %s failed (%s)", delivery.id, exc)
+
+
 @task("notifications.sweep_deliveries")
 async def sweep_deliveries() -> None:
-    """Re-send deliveries whose message was lost before any attempt (retries belong to
-    Dramatiq); never resend one whose outcome is unknown."""
+    """Release deliveries whose quiet hours ended; re-send those whose message was lost
+    before any attempt (retries belong to Dramatiq); never resend one whose outcome is
+    unknown."""
     now = clock.now()
     collection = Delivery.get_motor_collection()
     await collection.delete_many({"status": "draft", "created_at": {"$lt": now - ABANDONED_DRAFT}})
@@ -85,9 +95,18 @@ async def sweep_deliveries() -> None:
         {"status": "sending", "claimed_at": {"$lt": now - STUCK_SENDING}},
         {"$set": {"status": "unknown", "last_error": "worker stopped while sending"}},
     )
+    due = collection.find({"status": "held", "not_before": {"$lte": now}}, {"_id": 1}).limit(
+        SWEEP_BATCH
+    )
+    async for row in due:
+        released = await collection.update_one(
+            {"_id": row["_id"], "status": "held"}, {"$set": {"status": "pending"}}
+        )
+        if released.modified_count:
+            await enqueue(deliver, str(row["_id"]))
     stale = collection.find(
         {"status": "pending", "attempts": 0, "created_at": {"$lt": now - STALE_PENDING}},
         {"_id": 1},
-    ).limit(500)
+    ).limit(SWEEP_BATCH)
     async for row in stale:
         await enqueue(deliver, str(row["_id"]))

@@ -33,36 +33,46 @@ async def _supersede(user_id: ObjectId, purpose: str) -> None:
     )
 
 
-async def issue_code(
-    user_id: ObjectId, purpose: str, channel: str, destination: str, ttl_seconds: int
+async def _issue(
+    user_id: ObjectId,
+    purpose: str,
+    channel: str,
+    destination: str,
+    ttl_seconds: int,
+    secret: str,
+    digest: str,
 ) -> str:
+    """Store the digest of a new secret, superseding older ones; return the secret."""
     await _supersede(user_id, purpose)
-    code = numeric_code(6)
     await VerificationCode(
         user_id=user_id,
         purpose=purpose,
         channel=channel,
         destination=destination,
-        code_hash=_digest(purpose, user_id, code),
+        code_hash=digest,
         expires_at=clock.now() + timedelta(seconds=ttl_seconds),
     ).insert()
-    return code
+    return secret
+
+
+async def issue_code(
+    user_id: ObjectId, purpose: str, channel: str, destination: str, ttl_seconds: int
+) -> str:
+    """A 6-digit code (SMS, email); it is checked against the user it was sent to."""
+    code = numeric_code(6)
+    return await _issue(
+        user_id, purpose, channel, destination, ttl_seconds, code, _digest(purpose, user_id, code)
+    )
 
 
 async def issue_link_token(
     user_id: ObjectId, purpose: str, channel: str, destination: str, ttl_seconds: int
 ) -> str:
-    await _supersede(user_id, purpose)
+    """A 256-bit token for a link; it identifies its user by itself."""
     token = random_token(32)
-    await VerificationCode(
-        user_id=user_id,
-        purpose=purpose,
-        channel=channel,
-        destination=destination,
-        code_hash=_link_digest(purpose, token),
-        expires_at=clock.now() + timedelta(seconds=ttl_seconds),
-    ).insert()
-    return token
+    return await _issue(
+        user_id, purpose, channel, destination, ttl_seconds, token, _link_digest(purpose, token)
+    )
 
 
 INVALID_CODE = "Invalid OTP code"

@@ -1,0 +1,341 @@
+"""Search and discovery routes (seed 003 module 9, seed 000 1.2/1.5, seed 002 Tasks 5, 6, 11)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, QueryParameter
+
+from kwika.core.auth import CurrentPrincipal, require_staff, require_user
+from kwika.core.envelope import Envelope, errors, ok
+from kwika.core.pagination import Paging
+from kwika.modules.discovery import service
+from kwika.modules.discovery.documents import ListingKind
+from kwika.modules.discovery.schemas import (
+    CacheStatsOut,
+    PopularSearchOut,
+    SavedOut,
+    SearchPage,
+    SuggestionOut,
+)
+from kwika.modules.discovery.search import SearchQuery, SortBy
+
+BEARER = [{"BearerToken": []}]
+
+Text = Annotated[str | None, QueryParameter(max_length=100, description="Words to look for")]
+Id = Annotated[str | None, QueryParameter(description="24-hex id")]
+Price = Annotated[Decimal | None, QueryParameter(description="Decimal amount")]
+Flag = Annotated[bool | None, QueryParameter()]
+Lat = Annotated[float | None, QueryParameter(description="Latitude, with `lng`")]
+Lng = Annotated[float | None, QueryParameter(description="Longitude, with `lat`")]
+Radius = Annotated[
+    float | None, QueryParameter(description="Only within this many km of `lat`/`lng`")
+]
+
+
+async def service_query(
+    q: Text = None,
+    category_id: Id = None,
+    type_id: Id = None,
+    event_type_id: Id = None,
+    location: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    district: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    min_price: Price = None,
+    max_price: Price = None,
+    currency: Annotated[str | None, QueryParameter(min_length=3, max_length=3)] = None,
+    min_rating: Annotated[float | None, QueryParameter()] = None,
+    verified: Flag = None,
+    available: Flag = None,
+    lat: Lat = None,
+    lng: Lng = None,
+    radius_km: Radius = None,
+    sort_by: Annotated[SortBy, QueryParameter()] = "relevance",
+) -> SearchQuery:
+    return SearchQuery(
+        kinds=["service"],
+        q=q,
+        category_ids=[category_id] if category_id else [],
+        type_id=type_id,
+        event_type_id=event_type_id,
+        location=location,
+        district=district,
+        min_price=min_price,
+        max_price=max_price,
+        currency=currency,
+        min_rating=min_rating,
+        verified=verified,
+        available=available,
+        lat=lat,
+        lng=lng,
+        radius_km=radius_km,
+        sort_by=sort_by,
+    )
+
+
+async def provider_query(
+    q: Text = None,
+    kind: Annotated[Literal["vendor", "craftsman", "guide"] | None, QueryParameter()] = None,
+    skill: Annotated[str | None, QueryParameter(max_length=60)] = None,
+    category_id: Id = None,
+    district: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    location: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    min_rating: Annotated[float | None, QueryParameter()] = None,
+    verified: Flag = None,
+    lat: Lat = None,
+    lng: Lng = None,
+    radius_km: Radius = None,
+    sort_by: Annotated[SortBy, QueryParameter()] = "relevance",
+) -> SearchQuery:
+    return SearchQuery(
+        kinds=["provider"],
+        q=q,
+        provider_kind=kind,
+        skill=skill,
+        category_ids=[category_id] if category_id else [],
+        district=district,
+        location=location,
+        min_rating=min_rating,
+        verified=verified,
+        lat=lat,
+        lng=lng,
+        radius_km=radius_km,
+        sort_by=sort_by,
+    )
+
+
+async def company_query(
+    q: Text = None,
+    category_id: Id = None,
+    district: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    location: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    lat: Lat = None,
+    lng: Lng = None,
+    radius_km: Radius = None,
+    sort_by: Annotated[SortBy, QueryParameter()] = "relevance",
+) -> SearchQuery:
+    return SearchQuery(
+        kinds=["company"],
+        q=q,
+        category_ids=[category_id] if category_id else [],
+        district=district,
+        location=location,
+        lat=lat,
+        lng=lng,
+        radius_km=radius_km,
+        sort_by=sort_by,
+    )
+
+
+async def promotion_query(
+    q: Text = None,
+    category: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    address: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    on: Annotated[
+        date | None, QueryParameter(name="date", description="Active on this day")
+    ] = None,
+    lat: Lat = None,
+    lng: Lng = None,
+    radius_km: Radius = None,
+) -> SearchQuery:
+    return SearchQuery(
+        kinds=["promotion"],
+        q=q,
+        category_names=[category] if category else [],
+        location=address,
+        active_only=True,
+        on_date=datetime.combine(on, time(12), tzinfo=UTC) if on else None,
+        lat=lat,
+        lng=lng,
+        radius_km=radius_km,
+        sort_by="end_date",
+        facets=False,
+    )
+
+
+async def global_query(
+    q: Text = None,
+    type: Annotated[
+        Literal["all", "services", "experiences", "guides", "providers", "companies"],
+        QueryParameter(),
+    ] = "all",
+    category: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    location: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    min_price: Price = None,
+    max_price: Price = None,
+    rating: Annotated[float | None, QueryParameter(description="Minimum rating")] = None,
+) -> SearchQuery:
+    kinds: dict[str, list[ListingKind]] = {
+        "all": ["service", "experience", "provider", "company"],
+        "services": ["service"],
+        "experiences": ["experience"],
+        "guides": ["provider"],
+        "providers": ["provider"],
+        "companies": ["company"],
+    }
+    return SearchQuery(
+        kinds=kinds[type],
+        q=q,
+        category_names=[category] if category else [],
+        provider_kind="guide" if type == "guides" else None,
+        location=location,
+        min_price=min_price,
+        max_price=max_price,
+        min_rating=rating,
+        fuzzy=True,
+    )
+
+
+def _deps(factory: object) -> dict[str, Provide]:
+    return {"criteria": Provide(factory)}  # type: ignore[arg-type]
+
+
+Query = NamedDependency[SearchQuery]
+
+
+class ServiceSearchController(Controller):
+    path = "/services"
+    tags = ["Discovery"]
+
+    @get("/", summary="Search services", dependencies=_deps(service_query), responses=errors())
+    async def search_services(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
+        """Seed 003 9.1 and its 2026-02-19 addendum. `q` matches title, description, tags,
+        category, type and place (case and accents ignored). `sort_by=relevance` (default)
+        scores out of 100: rating 25, reviews 20 (log scale), event-type match 20, proximity
+        15 (within 10/25/50/100 km: 15/12/8/4), verified 10, completeness 10, plus 10 when the
+        title contains `q`. With `lat`/`lng` items carry `distance_km`; `radius_km` cuts off
+        beyond it; `sort_by=distance` orders by it. Price filters compare in `currency`
+        (default TZS) and match services whose price range overlaps. `filters` gives the
+        locations, categories and price range of the whole result. Seed 003 9.1.1 event
+        recommendations: `event_type_id` + `sort_by=rating` + `available=true`."""
+        return ok(await service.find(criteria, paging), "Services retrieved successfully")
+
+    @get("/featured", summary="Featured services", responses=errors())
+    async def featured_services(self, paging: Paging) -> Envelope[SearchPage]:
+        """Ordered by ranking score (time-decayed views, rating, reviews, completeness,
+        verification); each item carries `ranking_score` and `access_count`."""
+        return ok(await service.featured("service", paging), "Featured services retrieved")
+
+    @get(
+        "/saved",
+        summary="My saved services",
+        guards=[require_user],
+        security=BEARER,
+        responses=errors(401),
+    )
+    async def saved_services(
+        self, principal: CurrentPrincipal, paging: Paging
+    ) -> Envelope[SearchPage]:
+        """Seed 003 9.7: newest saved first; each item has `saved_at`."""
+        return ok(await service.saved(principal.id, "service", paging), "Saved services retrieved")
+
+    @post(
+        "/{service_id:str}/save",
+        status_code=200,
+        summary="Save or unsave a service",
+        guards=[require_user],
+        security=BEARER,
+        responses=errors(401, 404),
+    )
+    async def toggle_save(
+        self, principal: CurrentPrincipal, service_id: FromPath[str]
+    ) -> Envelope[SavedOut]:
+        """Seed 003 9.6: a toggle; `saved` tells the new state."""
+        result = await service.toggle_saved(principal.id, "service", service_id)
+        return ok(result, "Service saved" if result.saved else "Service removed from saved")
+
+
+class ProviderSearchController(Controller):
+    path = "/providers"
+    tags = ["Discovery"]
+
+    @get("/", summary="Search providers", dependencies=_deps(provider_query), responses=errors())
+    async def search_providers(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
+        """Seed 000 1.2: by name (`q`), `category_id`, `district` and location (`lat`/`lng`
+        with `radius_km`, or a `location` name); `kind` (`vendor`, `craftsman`, `guide`) and
+        `skill` find e.g. craftsmen with a skill near a point. Same sorting and
+        `distance_km` rules as service search."""
+        return ok(await service.find(criteria, paging), "Providers retrieved")
+
+    @get("/featured", summary="Featured providers", responses=errors())
+    async def featured_providers(self, paging: Paging) -> Envelope[SearchPage]:
+        """Ordered by ranking score; items carry `ranking_score` and `access_count`."""
+        return ok(await service.featured("provider", paging), "Featured providers retrieved")
+
+
+class CompanySearchController(Controller):
+    path = "/companies"
+    tags = ["Discovery"]
+
+    @get("/", summary="Search companies", dependencies=_deps(company_query), responses=errors())
+    async def search_companies(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
+        """By name (`q`), `category_id`, `district` and location, with infinite-scroll
+        pagination (seed 000 1.2)."""
+        return ok(await service.find(criteria, paging), "Companies retrieved")
+
+
+class PromotionSearchController(Controller):
+    path = "/promotions"
+    tags = ["Discovery"]
+
+    @get("/", summary="Search promotions", dependencies=_deps(promotion_query), responses=errors())
+    async def search_promotions(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
+        """Seed 000 1.5: active promotions only (expired ones never show), filtered by `q`
+        (name), `category`, `address` and `date` (running on that day), ordered by end date,
+        soonest first."""
+        return ok(await service.find(criteria, paging), "Promotions retrieved")
+
+
+class GlobalSearchController(Controller):
+    path = "/search"
+    tags = ["Discovery"]
+
+    @get("/", summary="Search everything", dependencies=_deps(global_query), responses=errors())
+    async def search_all(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
+        """Seed 002 Task 11: `q` across services, experiences, providers (guides) and
+        companies (`type` narrows it), by relevance. When nothing matches, close spellings of
+        the words are tried (`corrected_query` says which). Searches are counted for
+        `/search/popular`."""
+        return ok(await service.find(criteria, paging, record=True), "Search results")
+
+    @get("/suggest", summary="Autocomplete", responses=errors())
+    async def suggest(
+        self,
+        q: Annotated[str, QueryParameter(min_length=1, max_length=100)],
+        limit: Annotated[int, QueryParameter(ge=1, le=20)] = 10,
+    ) -> Envelope[list[SuggestionOut]]:
+        """Listing titles, popular searches and indexed words starting with `q`."""
+        kinds: list[ListingKind] = ["service", "experience", "provider", "company"]
+        return ok(await service.suggestions(q, kinds, limit), "Suggestions")
+
+    @get("/popular", summary="Popular searches", responses=errors())
+    async def popular(
+        self, limit: Annotated[int, QueryParameter(ge=1, le=50)] = 10
+    ) -> Envelope[list[PopularSearchOut]]:
+        """The most frequent searches of the last seven days."""
+        return ok(await service.popular(limit), "Popular searches")
+
+
+class CacheStatsController(Controller):
+    path = "/admin/stats/cache"
+    tags = ["Admin: stats"]
+    guards = [require_staff("admin", "viewer")]
+    security = BEARER
+
+    @get("/", summary="Cache hit ratios", responses=errors(401, 403))
+    async def cache_stats(self) -> Envelope[list[CacheStatsOut]]:
+        """Hits, misses and hit ratio of every Redis cache namespace (last 30 days)."""
+        return ok(await service.cache_stats(), "Cache statistics")
+
+
+CONTROLLERS = [
+    ServiceSearchController,
+    ProviderSearchController,
+    CompanySearchController,
+    PromotionSearchController,
+    GlobalSearchController,
+    CacheStatsController,
+]

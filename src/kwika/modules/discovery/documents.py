@@ -1,0 +1,114 @@
+"""The discovery read model: one searchable listing per public object of other modules.
+
+Providers, companies, services, experiences and promotions are owned by their modules; each
+change they make is mirrored here (synchronously, through signals), so search, facets,
+distance and ranking run on one collection with the indexes they need.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from beanie import Document, PydanticObjectId
+from pydantic import BaseModel, Field
+from pymongo import ASCENDING, DESCENDING, GEOSPHERE, IndexModel
+
+from kwika.core import clock
+
+ListingKind = Literal["service", "experience", "provider", "company", "promotion"]
+
+
+class GeoPoint(BaseModel):
+    type: Literal["Point"] = "Point"
+    coordinates: list[float]  # [lng, lat]
+
+
+class Listing(Document):
+    kind: ListingKind
+    ref_id: PydanticObjectId
+    owner_id: PydanticObjectId | None = None
+    title: str
+    # Lower-cased, accent-free copies for case-insensitive prefix and term matching.
+    title_key: str
+    search_text: str
+    terms: list[str] = Field(default_factory=list)
+    category_ids: list[PydanticObjectId] = Field(default_factory=list)
+    category_keys: list[str] = Field(default_factory=list)
+    type_id: PydanticObjectId | None = None
+    event_type_ids: list[PydanticObjectId] = Field(default_factory=list)
+    skills: list[str] = Field(default_factory=list)
+    provider_kinds: list[str] = Field(default_factory=list)
+    district: str | None = None
+    district_key: str | None = None
+    location_text: str | None = None
+    location_key: str | None = None
+    location: GeoPoint | None = None
+    price_min_minor: int | None = None
+    price_max_minor: int | None = None
+    currency: str | None = None
+    rating: float = 0.0
+    review_count: int = 0
+    verified: bool = False
+    available: bool = True
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    completeness: float = 0.0
+    base_score: float = 0.0
+    access_count: int = 0
+    views_decayed: float = 0.0
+    views_updated_at: datetime | None = None
+    ranking_score: float = 0.0
+    source_created_at: datetime
+    indexed_at: datetime = Field(default_factory=clock.now)
+    # What list endpoints return for this listing, rendered by the owning module.
+    card: dict[str, Any] = Field(default_factory=dict)
+
+    class Settings:
+        name = "listings"
+        keep_nulls = False
+        indexes = [
+            IndexModel([("kind", ASCENDING), ("ref_id", ASCENDING)], unique=True),
+            IndexModel([("location", GEOSPHERE), ("kind", ASCENDING)]),
+            IndexModel([("kind", ASCENDING), ("ranking_score", DESCENDING)]),
+            IndexModel([("kind", ASCENDING), ("category_ids", ASCENDING)]),
+            IndexModel([("kind", ASCENDING), ("type_id", ASCENDING)]),
+            IndexModel([("kind", ASCENDING), ("district_key", ASCENDING)]),
+            IndexModel([("kind", ASCENDING), ("title_key", ASCENDING)]),
+            IndexModel([("kind", ASCENDING), ("source_created_at", DESCENDING)]),
+            IndexModel([("kind", ASCENDING), ("ends_at", ASCENDING)]),
+            IndexModel([("kind", ASCENDING), ("rating", DESCENDING)]),
+            IndexModel([("kind", ASCENDING), ("price_min_minor", ASCENDING)]),
+            IndexModel([("kind", ASCENDING), ("skills", ASCENDING)]),
+            IndexModel([("owner_id", ASCENDING)]),
+        ]
+
+
+class SearchTerm(Document):
+    """The vocabulary of every listing, for typo tolerance and suggestions."""
+
+    term: str
+    frequency: int = 0  # how many listings use it
+
+    class Settings:
+        name = "search_terms"
+        indexes = [
+            IndexModel([("term", ASCENDING)], unique=True),
+            IndexModel([("frequency", DESCENDING)]),
+        ]
+
+
+class SavedListing(Document):
+    user_id: PydanticObjectId
+    kind: ListingKind
+    ref_id: PydanticObjectId
+    created_at: datetime = Field(default_factory=clock.now)
+
+    class Settings:
+        name = "saved_listings"
+        indexes = [
+            IndexModel(
+                [("user_id", ASCENDING), ("kind", ASCENDING), ("ref_id", ASCENDING)], unique=True
+            ),
+            IndexModel([("user_id", ASCENDING), ("kind", ASCENDING), ("created_at", DESCENDING)]),
+        ]

@@ -1,0 +1,174 @@
+"""Keeping the read model in step with the modules that own the objects."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from pydantic import BaseModel, Field
+
+from kwika.core import clock
+from kwika.modules.discovery.documents import (
+    GeoPoint,
+    Listing,
+    ListingKind,
+    SavedListing,
+    SearchTerm,
+)
+from kwika.modules.discovery.text import fold, terms
+
+# Relevance weights of seed 003's 2026-02-19 addendum (points out of 100).
+W_RATING, W_SOCIAL, W_EVENT_TYPE, W_PROXIMITY, W_VERIFIED, W_COMPLETE = 25, 20, 20, 15, 10, 10
+SOCIAL_PROOF_SATURATION = 200  # reviews at which social proof is full
+
+
+class ListingIn(BaseModel):
+    """What an owning module tells discovery about one public object."""
+
+    kind: ListingKind
+    ref_id: str
+    owner_id: str | None = None
+    title: str
+    description: str = ""
+    tags: list[str] = Field(default_factory=list)
+    category_ids: list[str] = Field(default_factory=list)
+    category_names: list[str] = Field(default_factory=list)
+    type_id: str | None = None
+    type_name: str | None = None
+    event_type_ids: list[str] = Field(default_factory=list)
+    skills: list[str] = Field(default_factory=list)
+    provider_kinds: list[str] = Field(default_factory=list)
+    district: str | None = None
+    location_text: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    price_min_minor: int | None = None
+    price_max_minor: int | None = None
+    currency: str | None = None
+    rating: float = 0.0
+    review_count: int = 0
+    verified: bool = False
+    available: bool = True
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    completeness: float = Field(default=0.0, ge=0, le=1)
+    created_at: datetime
+    card: dict[str, Any] = Field(default_factory=dict)
+
+
+def base_score(rating: float, reviews: int, verified: bool, completeness: float) -> float:
+    """The part of relevance that does not depend on the query (out of 65)."""
+    social = min(1.0, math.log10(1 + reviews) / math.log10(1 + SOCIAL_PROOF_SATURATION))
+    return round(
+        W_RATING * max(0.0, min(rating, 5.0)) / 5
+        + W_SOCIAL * social
+        + W_VERIFIED * (1 if verified else 0)
+        + W_COMPLETE * completeness,
+        4,
+    )
+
+
+def _content(data: ListingIn) -> dict[str, Any]:
+    location = None
+    if data.latitude is not None and data.longitude is not None:
+        location = GeoPoint(coordinates=[data.longitude, data.latitude]).model_dump()
+    return {
+        "owner_id": ObjectId(data.owner_id) if data.owner_id else None,
+        "title": data.title,
+        "title_key": fold(data.title),
+        "search_text": fold(
+            " ".join(
+                [
+                    data.title,
+                    data.description,
+                    *data.tags,
+                    *data.category_names,
+                    data.type_name or "",
+                    *data.skills,
+                    data.district or "",
+                    data.location_text or "",
+                ]
+            )
+        ),
+        "terms": terms(
+            data.title,
+            data.description,
+            *data.tags,
+            *data.category_names,
+            data.type_name,
+            *data.skills,
+            data.district,
+        ),
+        "category_ids": [ObjectId(c) for c in data.category_ids],
+        "category_keys": [fold(name) for name in data.category_names],
+        "type_id": ObjectId(data.type_id) if data.type_id else None,
+        "event_type_ids": [ObjectId(e) for e in data.event_type_ids],
+        "skills": [fold(s) for s in data.skills],
+        "provider_kinds": data.provider_kinds,
+        "district": data.district,
+        "district_key": fold(data.district) or None,
+        "location_text": data.location_text,
+        "location_key": fold(data.location_text) or None,
+        "location": location,
+        "price_min_minor": data.price_min_minor,
+        # A single price is a range of one: price filters then test overlap uniformly.
+        "price_max_minor": data.price_max_minor
+        if data.price_max_minor is not None
+        else data.price_min_minor,
+        "currency": data.currency,
+        "rating": data.rating,
+        "review_count": data.review_count,
+        "verified": data.verified,
+        "available": data.available,
+        "starts_at": data.starts_at,
+        "ends_at": data.ends_at,
+        "completeness": data.completeness,
+        "base_score": base_score(data.rating, data.review_count, data.verified, data.completeness),
+        "source_created_at": data.created_at,
+        "indexed_at": clock.now(),
+        "card": data.card,
+    }
+
+
+async def upsert(data: ListingIn) -> None:
+    """Create or refresh a listing; its views and ranking survive the refresh."""
+    key = {"kind": data.kind, "ref_id": ObjectId(data.ref_id)}
+    content = _content(data)
+    previous = await Listing.get_motor_collection().find_one_and_update(
+        key,
+        {
+            "$set": {k: v for k, v in content.items() if v is not None},
+            "$unset": {k: "" for k, v in content.items() if v is None},
+            "$setOnInsert": {"access_count": 0, "views_decayed": 0.0, "ranking_score": 0.0},
+        },
+        upsert=True,
+        projection={"terms": 1},
+    )
+    await _count_terms(previous.get("terms", []) if previous else [], content["terms"])
+
+
+async def remove(kind: ListingKind, ref_id: str | ObjectId) -> None:
+    key = {"kind": kind, "ref_id": ObjectId(ref_id)}
+    previous = await Listing.get_motor_collection().find_one_and_delete(
+        key, projection={"terms": 1}
+    )
+    if previous is not None:
+        await _count_terms(previous.get("terms", []), [])
+    await SavedListing.get_motor_collection().delete_many(key)
+
+
+async def _count_terms(before: list[str], after: list[str]) -> None:
+    # One update per term: mongomock's bulk_write does not accept pymongo 4.20's operations.
+    collection = SearchTerm.get_motor_collection()
+    for term in set(after) - set(before):
+        await collection.update_one({"term": term}, {"$inc": {"frequency": 1}}, upsert=True)
+    for term in set(before) - set(after):
+        await collection.update_one(
+            {"term": term, "frequency": {"$gt": 0}}, {"$inc": {"frequency": -1}}
+        )
+
+
+async def get(kind: ListingKind, ref_id: str | ObjectId) -> Listing | None:
+    return await Listing.find_one({"kind": kind, "ref_id": ObjectId(ref_id)})

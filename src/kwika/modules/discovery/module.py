@@ -1,0 +1,23 @@
+from kwika.core.module import ModuleSpec
+from kwika.core.scheduler import Schedule
+from kwika.modules.discovery import tasks
+from kwika.modules.discovery.controllers import CONTROLLERS
+from kwika.modules.discovery.documents import Listing, SavedListing, SearchTerm
+
+module = ModuleSpec(
+    name="discovery",
+    route_handlers=CONTROLLERS,
+    documents=[Listing, SearchTerm, SavedListing],
+    task_modules=["kwika.modules.discovery.tasks"],
+    schedules=[
+        Schedule(
+            "discovery.flush_views",
+            tasks.flush_views,
+            lambda settings: settings.ranking_interval_seconds,
+        )
+    ],
+    tags=[
+        {"name": "Discovery", "description": "Search, distance, featured listings, saved items"},
+        {"name": "Admin: stats", "description": "Operational statistics (staff)"},
+    ],
+)

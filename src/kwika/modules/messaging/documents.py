@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from beanie import Document, PydanticObjectId
+from pydantic import BaseModel, Field
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from kwika.core import clock
+
+ConversationKind = Literal["direct", "group"]
+ContextType = Literal["service", "booking", "event", "job", "general"]
+MessageType = Literal["text", "attachment", "event_invitation", "system"]
+ParticipantRole = Literal["owner", "admin", "member"]
+
+
+class ConversationContext(BaseModel):
+    """What a conversation is about (seed 003 11.1/11.4)."""
+
+    type: ContextType
+    id: str | None = None
+    title: str | None = None
+
+
+class LastMessage(BaseModel):
+    id: PydanticObjectId
+    sender_id: PydanticObjectId | None = None
+    content: str
+    message_type: MessageType
+    created_at: datetime
+
+
+class Conversation(Document):
+    kind: ConversationKind
+    participant_ids: list[PydanticObjectId]
+    # Direct conversations only: "<user>:<user>:<context type>:<context id>" with the user
+    # ids sorted, so starting the same conversation twice finds the first one.
+    direct_key: str | None = None
+    title: str | None = None
+    created_by: PydanticObjectId
+    context: ConversationContext | None = None
+    last_message: LastMessage | None = None
+    last_message_at: datetime = Field(default_factory=clock.now)
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
+
+    class Settings:
+        name = "conversations"
+        keep_nulls = False
+        indexes = [
+            IndexModel([("direct_key", ASCENDING)], unique=True, sparse=True),
+            IndexModel([("participant_ids", ASCENDING)]),
+        ]
+
+
+class Participant(Document):
+    """One member of one conversation: their own unread count, archive and mute."""
+
+    conversation_id: PydanticObjectId
+    user_id: PydanticObjectId
+    # Copied from the conversation (they never change) so lists filter on one collection.
+    kind: ConversationKind
+    context_type: ContextType = "general"
+    role: ParticipantRole = "member"
+    joined_at: datetime = Field(default_factory=clock.now)
+    last_activity_at: datetime = Field(default_factory=clock.now)
+    unread_count: int = 0
+    last_read_at: datetime | None = None
+    archived: bool = False
+    muted_until: datetime | None = None
+    muted_forever: bool = False
+
+    class Settings:
+        name = "conversation_participants"
+        keep_nulls = False
+        indexes = [
+            IndexModel([("conversation_id", ASCENDING), ("user_id", ASCENDING)], unique=True),
+            IndexModel(
+                [("user_id", ASCENDING), ("archived", ASCENDING), ("last_activity_at", DESCENDING)]
+            ),
+            IndexModel([("user_id", ASCENDING), ("unread_count", ASCENDING)]),
+        ]
+
+
+class ReplySnapshot(BaseModel):
+    id: PydanticObjectId
+    sender_id: PydanticObjectId | None = None
+    content: str
+    message_type: MessageType
+
+
+class EventReference(BaseModel):
+    """An event invitation (seed 004 5.2); the events module owns the event."""
+
+    id: str
+    title: str | None = None
+
+
+class Reaction(BaseModel):
+    user_id: PydanticObjectId
+    emoji: str
+    created_at: datetime = Field(default_factory=clock.now)
+
+
+class ReadReceipt(BaseModel):
+    user_id: PydanticObjectId
+    read_at: datetime
+
+
+class Message(Document):
+    conversation_id: PydanticObjectId
+    sender_id: PydanticObjectId | None = None  # None for system messages
+    message_type: MessageType = "text"
+    content: str = ""
+    # Media ids (24-hex); the media module resolves them to files.
+    attachments: list[str] = Field(default_factory=list)
+    reply_to: ReplySnapshot | None = None
+    event: EventReference | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    reactions: list[Reaction] = Field(default_factory=list)
+    read_by: list[ReadReceipt] = Field(default_factory=list)
+    # "<sender>:<client id>": a client re-sending the same message gets the first one back.
+    dedupe_key: str | None = None
+    client_id: str | None = None
+    is_deleted: bool = False
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=clock.now)
+
+    class Settings:
+        name = "messages"
+        keep_nulls = False
+        indexes = [
+            IndexModel(
+                [("conversation_id", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)]
+            ),
+            IndexModel([("dedupe_key", ASCENDING)], unique=True, sparse=True),
+        ]

@@ -1,0 +1,71 @@
+"""Socket.IO events of messaging (documents/realtime.md). Each handler's return value is
+the acknowledgement the client receives, wrapped as ``{"success", "message", "data"}``
+(errors as the API's error envelope)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from kwika.core.errors import ValidationFailed
+from kwika.core.realtime import Connection, emit_to_connection, on
+from kwika.core.schemas import RequestSchema
+from kwika.modules.messaging.constants import EVENT_MESSAGE_SENT
+from kwika.modules.messaging.schemas import DirectMessageIn, MarkReadIn
+from kwika.modules.messaging.services import flows, messages
+
+
+class ConversationRef(RequestSchema):
+    conversation_id: str = Field(min_length=1, max_length=64)
+
+
+class ReadIn(ConversationRef, MarkReadIn):
+    pass
+
+
+def _payload(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValidationFailed.single("body", "Send an object")
+    return data
+
+
+@on("send_message")
+async def send_message(connection: Connection, data: Any) -> dict[str, Any]:
+    """``{conversation_id | receiver_id, content, attachments?, reply_to?, client_id?}``:
+    the sender's socket gets ``message_sent``, everyone else ``new_message``."""
+    body = DirectMessageIn.model_validate(_payload(data))
+    message = await flows.send_anywhere(connection.user_id, body, origin_sid=connection.sid)
+    payload = message.model_dump(mode="json")
+    await emit_to_connection(connection.sid, EVENT_MESSAGE_SENT, payload)
+    return payload
+
+
+@on("typing")
+async def typing(connection: Connection, data: Any) -> None:
+    ref = ConversationRef.model_validate(_payload(data))
+    await messages.typing(connection.user_id, ref.conversation_id, True)
+
+
+@on("stop_typing")
+async def stop_typing(connection: Connection, data: Any) -> None:
+    ref = ConversationRef.model_validate(_payload(data))
+    await messages.typing(connection.user_id, ref.conversation_id, False)
+
+
+async def _read(connection: Connection, data: Any) -> dict[str, Any]:
+    body = ReadIn.model_validate(_payload(data))
+    result = await messages.mark_read(connection.user_id, body.conversation_id, body.message_ids)
+    return result.model_dump(mode="json")
+
+
+@on("mark_read")
+async def mark_read(connection: Connection, data: Any) -> dict[str, Any]:
+    """``{conversation_id, message_ids?}``: read receipts (``messages_read`` to the others)."""
+    return await _read(connection, data)
+
+
+@on("messages_read")
+async def messages_read(connection: Connection, data: Any) -> dict[str, Any]:
+    """The same as ``mark_read``, under the name of the event it causes."""
+    return await _read(connection, data)

@@ -1,0 +1,346 @@
+"""Conversations: direct and group, their members, and each member's archive and mute."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bson import ObjectId
+from pymongo.errors import DuplicateKeyError
+
+from kwika.core import clock, runtime
+from kwika.core.errors import BadRequest, FieldError, Forbidden, NotFound, ValidationFailed
+from kwika.core.ids import parse_id, try_parse_id
+from kwika.core.pagination import PageParams
+from kwika.core.ratelimit import limit
+from kwika.core.realtime import emit_to_users
+from kwika.modules.identity import get_user_summaries, get_user_summary
+from kwika.modules.messaging.constants import (
+    EVENT_CONVERSATION_UPDATED,
+    MUTE_DURATIONS,
+    ConversationFilter,
+)
+from kwika.modules.messaging.documents import Conversation, ConversationContext, Participant
+from kwika.modules.messaging.schemas import (
+    ArchiveOut,
+    ContextIn,
+    ConversationOut,
+    ConversationPage,
+    ConversationSummary,
+    MuteIn,
+    MuteOut,
+)
+from kwika.modules.messaging.services import views
+
+ADMIN_ROLES = ("owner", "admin")
+
+
+def _context(data: ContextIn | None) -> ConversationContext | None:
+    if data is None or data.type == "general":
+        return None
+    return ConversationContext(type=data.type, id=data.id, title=data.title)
+
+
+def direct_key(a: ObjectId, b: ObjectId, context: ConversationContext | None) -> str:
+    low, high = sorted([str(a), str(b)])
+    kind, ref = (context.type, context.id or "") if context else ("general", "")
+    return f"{low}:{high}:{kind}:{ref}"
+
+
+async def _limit_starts(user_id: ObjectId) -> None:
+    settings = runtime.get().settings.messaging
+    await limit(
+        "messaging.start",
+        str(user_id),
+        settings.start_limit,
+        3600,
+        "You are starting too many conversations. Please try again later.",
+    )
+
+
+async def _members(conversation: Conversation, users: dict[ObjectId, str]) -> None:
+    """Create participant rows (``users``: id -> role); existing ones stay as they are."""
+    now = clock.now()
+    context_type = conversation.context.type if conversation.context else "general"
+    for user_id, role in users.items():
+        try:
+            await Participant(
+                conversation_id=conversation.id,
+                user_id=user_id,
+                kind=conversation.kind,
+                context_type=context_type,
+                role=role,  # type: ignore[arg-type]
+                joined_at=now,
+                last_activity_at=now,
+            ).insert()
+        except DuplicateKeyError:
+            continue
+
+
+async def get_or_create_direct(
+    me: ObjectId, other: ObjectId, context: ConversationContext | None = None
+) -> tuple[Conversation, bool]:
+    """The direct conversation of two users about ``context``; ``True`` when new."""
+    if me == other:
+        raise BadRequest("You cannot start a conversation with yourself", code="SELF_CONVERSATION")
+    summary = await get_user_summary(other)
+    if not summary.is_active:
+        raise NotFound("User not found")
+    key = direct_key(me, other, context)
+    existing = await Conversation.find_one({"direct_key": key})
+    if existing is not None:
+        await _members(existing, {me: "member", other: "member"})  # heal a half-created one
+        return existing, False
+    conversation = Conversation(
+        kind="direct",
+        participant_ids=[me, other],
+        direct_key=key,
+        created_by=me,
+        context=context,
+    )
+    try:
+        await conversation.insert()
+    except DuplicateKeyError:  # started by both at once: the first one wins
+        found = await Conversation.find_one({"direct_key": key})
+        assert found is not None
+        return found, False
+    await _members(conversation, {me: "member", other: "member"})
+    return conversation, True
+
+
+async def start_direct(
+    me: ObjectId, other_id: str, context: ContextIn | None
+) -> tuple[Conversation, Participant]:
+    other = parse_id(other_id, "User")
+    await _limit_starts(me)
+    conversation, _ = await get_or_create_direct(me, other, _context(context))
+    participant = await Participant.find_one({"conversation_id": conversation.id, "user_id": me})
+    assert participant is not None
+    return conversation, participant
+
+
+async def _existing_users(ids: list[str], field: str) -> list[ObjectId]:
+    parsed = [try_parse_id(i) for i in ids]
+    errors = [FieldError(f"{field}.{n}", "Not a user id") for n, v in enumerate(parsed) if not v]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    unique = list(dict.fromkeys(p for p in parsed if p is not None))
+    found = await get_user_summaries(unique)
+    missing = [
+        FieldError(f"{field}.{ids.index(str(u))}", "User not found")
+        for u in unique
+        if str(u) not in found or not found[str(u)].is_active
+    ]
+    if missing:
+        raise ValidationFailed(errors=missing)
+    return unique
+
+
+async def create_group(
+    me: ObjectId, participant_ids: list[str], title: str | None, context: ContextIn | None
+) -> tuple[Conversation, Participant]:
+    settings = runtime.get().settings.messaging
+    others = [u for u in await _existing_users(participant_ids, "participant_ids") if u != me]
+    if not others:
+        raise ValidationFailed.single("participant_ids", "Add at least one other person")
+    if len(others) + 1 > settings.max_group_participants:
+        raise ValidationFailed.single(
+            "participant_ids",
+            f"A group has at most {settings.max_group_participants} participants",
+        )
+    await _limit_starts(me)
+    conversation = Conversation(
+        kind="group",
+        participant_ids=[me, *others],
+        title=title,
+        created_by=me,
+        context=_context(context),
+    )
+    await conversation.insert()
+    await _members(conversation, {me: "owner", **dict.fromkeys(others, "member")})
+    participant = await Participant.find_one({"conversation_id": conversation.id, "user_id": me})
+    assert participant is not None
+    return conversation, participant
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def _filter_query(user_id: ObjectId, name: ConversationFilter) -> dict[str, Any]:
+    query: dict[str, Any] = {"user_id": user_id, "archived": name == "archived"}
+    if name == "unread":
+        query["unread_count"] = {"$gt": 0}
+    elif name in ("service", "event", "booking", "job"):
+        query["context_type"] = name
+    elif name in ("group", "direct"):
+        query["kind"] = name
+    return query
+
+
+async def list_conversations(
+    user_id: ObjectId, paging: PageParams, name: ConversationFilter
+) -> ConversationPage:
+    """Most recent activity first. ``all`` leaves archived conversations out."""
+    query = _filter_query(user_id, name)
+    collection = Participant.get_motor_collection()
+    total_items = await collection.count_documents(query)
+    mine = (
+        await Participant.find(query)
+        .sort([("last_activity_at", -1), ("_id", -1)])
+        .skip(paging.skip)
+        .limit(paging.limit)
+        .to_list()
+    )
+    page = paging.build(await views.conversations_out(user_id, mine), total_items)
+    return ConversationPage(
+        items=page.items, pagination=page.pagination, summary=await summary(user_id)
+    )
+
+
+async def summary(user_id: ObjectId) -> ConversationSummary:
+    collection = Participant.get_motor_collection()
+    total = await collection.count_documents({"user_id": user_id})
+    unread = 0
+    async for row in collection.find(
+        {"user_id": user_id, "unread_count": {"$gt": 0}}, {"unread_count": 1}
+    ):
+        unread += int(row["unread_count"])
+    return ConversationSummary(total_conversations=total, total_unread=unread)
+
+
+async def get(user_id: ObjectId, conversation_id: str) -> ConversationOut:
+    conversation, me = await views.membership(user_id, conversation_id)
+    return await views.one_conversation_out(conversation, me)
+
+
+# ---------------------------------------------------------------------------- per member
+
+
+async def archive(user_id: ObjectId, conversation_id: str, archived: bool) -> ArchiveOut:
+    _, me = await views.membership(user_id, conversation_id)
+    await Participant.get_motor_collection().update_one(
+        {"_id": me.id}, {"$set": {"archived": archived}}
+    )
+    return ArchiveOut(archived=archived)
+
+
+async def mute(user_id: ObjectId, conversation_id: str, data: MuteIn) -> MuteOut:
+    """Seed 003 11.8. A muted conversation sends no notifications (messages still arrive
+    live and count as unread)."""
+    _, me = await views.membership(user_id, conversation_id)
+    collection = Participant.get_motor_collection()
+    if not data.muted:
+        await collection.update_one(
+            {"_id": me.id}, {"$set": {"muted_forever": False}, "$unset": {"muted_until": ""}}
+        )
+        return MuteOut(muted=False, muted_until=None)
+    length = MUTE_DURATIONS[data.duration or "forever"]
+    if length is None:
+        await collection.update_one(
+            {"_id": me.id}, {"$set": {"muted_forever": True}, "$unset": {"muted_until": ""}}
+        )
+        return MuteOut(muted=True, muted_until=None)
+    until = clock.now() + length
+    await collection.update_one(
+        {"_id": me.id}, {"$set": {"muted_forever": False, "muted_until": until}}
+    )
+    return MuteOut(muted=True, muted_until=until)
+
+
+# ---------------------------------------------------------------------------- groups
+
+
+async def _group_admin(user_id: ObjectId, conversation_id: str) -> tuple[Conversation, Participant]:
+    conversation, me = await views.membership(user_id, conversation_id)
+    if conversation.kind != "group":
+        raise BadRequest("Only group conversations have members to manage", code="NOT_A_GROUP")
+    return conversation, me
+
+
+def _require_admin(me: Participant) -> None:
+    if me.role not in ADMIN_ROLES:
+        raise Forbidden("Only the group's admins can do this", code="NOT_GROUP_ADMIN")
+
+
+async def _announce(conversation_id: ObjectId, extra: list[ObjectId] | None = None) -> None:
+    conversation = await Conversation.get(conversation_id)
+    if conversation is None:
+        return
+    payload = {
+        "conversation_id": str(conversation.id),
+        "title": conversation.title,
+        "participant_ids": [str(p) for p in conversation.participant_ids],
+    }
+    await emit_to_users(
+        [*conversation.participant_ids, *(extra or [])], EVENT_CONVERSATION_UPDATED, payload
+    )
+
+
+async def rename(user_id: ObjectId, conversation_id: str, title: str) -> Conversation:
+    conversation, me = await _group_admin(user_id, conversation_id)
+    _require_admin(me)
+    await Conversation.get_motor_collection().update_one(
+        {"_id": conversation.id}, {"$set": {"title": title, "updated_at": clock.now()}}
+    )
+    await _announce(conversation.id)
+    return conversation
+
+
+async def add_members(
+    user_id: ObjectId, conversation_id: str, user_ids: list[str]
+) -> tuple[Conversation, list[ObjectId]]:
+    conversation, me = await _group_admin(user_id, conversation_id)
+    _require_admin(me)
+    wanted = await _existing_users(user_ids, "user_ids")
+    new = [u for u in wanted if u not in conversation.participant_ids]
+    if not new:
+        return conversation, []
+    cap = runtime.get().settings.messaging.max_group_participants
+    # Guarded update: only when the group still has room for all of them.
+    result = await Conversation.get_motor_collection().update_one(
+        {"_id": conversation.id, f"participant_ids.{cap - len(new)}": {"$exists": False}},
+        {"$addToSet": {"participant_ids": {"$each": new}}, "$set": {"updated_at": clock.now()}},
+    )
+    if not result.modified_count:
+        raise ValidationFailed.single("user_ids", f"A group has at most {cap} participants")
+    await _members(conversation, dict.fromkeys(new, "member"))
+    await _announce(conversation.id)
+    return conversation, new
+
+
+async def remove_member(
+    user_id: ObjectId, conversation_id: str, member_id: str
+) -> tuple[Conversation, ObjectId]:
+    """Admins remove members; anyone removes themself (leaves)."""
+    conversation, me = await _group_admin(user_id, conversation_id)
+    target = parse_id(member_id, "Participant")
+    if target != user_id:
+        _require_admin(me)
+    member = await Participant.find_one({"conversation_id": conversation.id, "user_id": target})
+    if member is None:
+        raise NotFound("Participant not found")
+    if target != user_id and member.role == "owner":
+        raise Forbidden("The group's owner cannot be removed", code="NOT_GROUP_ADMIN")
+    await Participant.get_motor_collection().delete_one({"_id": member.id})
+    await Conversation.get_motor_collection().update_one(
+        {"_id": conversation.id},
+        {"$pull": {"participant_ids": target}, "$set": {"updated_at": clock.now()}},
+    )
+    if member.role == "owner":
+        await _hand_over(conversation.id)
+    await _announce(conversation.id, extra=[target])
+    return conversation, target
+
+
+async def _hand_over(conversation_id: ObjectId) -> None:
+    """The owner left: the longest-standing admin (else member) becomes owner."""
+    for role in ("admin", "member"):
+        heir = (
+            await Participant.find({"conversation_id": conversation_id, "role": role})
+            .sort([("joined_at", 1)])
+            .first_or_none()
+        )
+        if heir is not None:
+            await Participant.get_motor_collection().update_one(
+                {"_id": heir.id}, {"$set": {"role": "owner"}}
+            )
+            return

@@ -1,0 +1,227 @@
+"""Who may see a conversation, and how conversations and messages look to each viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from bson import ObjectId
+
+from kwika.core import clock
+from kwika.core.errors import NotFound
+from kwika.core.ids import parse_id
+from kwika.core.realtime import Presence, presence_of
+from kwika.modules.identity import UserSummary, get_user_summaries
+from kwika.modules.messaging.constants import PREVIEW_LENGTH
+from kwika.modules.messaging.documents import Conversation, Message, Participant
+from kwika.modules.messaging.schemas import (
+    AttachmentOut,
+    ContextOut,
+    ConversationOut,
+    EventOut,
+    LastMessageOut,
+    MessageOut,
+    ParticipantOut,
+    ReactionOut,
+    ReceiptOut,
+    ReplyOut,
+    SenderOut,
+)
+
+
+async def membership(user_id: ObjectId, conversation_id: str) -> tuple[Conversation, Participant]:
+    """The conversation and the caller's place in it; 404 for anyone who is not in it."""
+    cid = parse_id(conversation_id, "Conversation")
+    participant = await Participant.find_one({"conversation_id": cid, "user_id": user_id})
+    conversation = await Conversation.get(cid) if participant else None
+    if participant is None or conversation is None:
+        raise NotFound("Conversation not found")
+    return conversation, participant
+
+
+def preview(message: Message) -> str:
+    if message.is_deleted:
+        return ""
+    if message.content.strip():
+        text = " ".join(message.content.split())
+        return text if len(text) <= PREVIEW_LENGTH else text[: PREVIEW_LENGTH - 1] + "…"
+    if message.message_type == "event_invitation":
+        return "Sent an event invitation"
+    if message.attachments:
+        return "Sent an attachment"
+    return ""
+
+
+def is_muted(participant: Participant, now: datetime | None = None) -> bool:
+    if participant.muted_forever:
+        return True
+    until = participant.muted_until
+    return until is not None and clock.as_utc(until) > (now or clock.now())
+
+
+class People:
+    """User snapshots and presence, fetched once for a whole response."""
+
+    def __init__(self, users: dict[str, UserSummary], presence: dict[str, Presence]) -> None:
+        self.users = users
+        self.presence = presence
+
+    @classmethod
+    async def load(cls, user_ids: Iterable[ObjectId | None]) -> People:
+        ids = list({uid for uid in user_ids if uid is not None})
+        users = await get_user_summaries(ids) if ids else {}
+        return cls(users, await presence_of(ids))
+
+    def participant(self, user_id: ObjectId, role: str | None = None) -> ParticipantOut | None:
+        summary = self.users.get(str(user_id))
+        if summary is None:
+            return None
+        presence = self.presence.get(str(user_id), Presence(False, None))
+        return ParticipantOut(
+            id=summary.id,
+            username=summary.username,
+            name=summary.full_name,
+            first_name=summary.first_name,
+            last_name=summary.last_name,
+            avatar=summary.avatar,
+            is_online=presence.is_online,
+            last_seen=presence.last_seen,
+            role=role,
+        )
+
+    def sender(self, user_id: ObjectId | None) -> SenderOut | None:
+        summary = self.users.get(str(user_id)) if user_id else None
+        if summary is None:
+            return None
+        return SenderOut(
+            id=summary.id, name=summary.full_name, username=summary.username, avatar=summary.avatar
+        )
+
+    def name(self, user_id: ObjectId | None) -> str:
+        summary = self.users.get(str(user_id)) if user_id else None
+        return summary.full_name if summary else "Someone"
+
+
+def conversation_out(
+    conversation: Conversation,
+    me: Participant,
+    members: list[Participant],
+    people: People,
+) -> ConversationOut:
+    group = conversation.kind == "group"
+    listed = [people.participant(m.user_id, m.role if group else None) for m in members]
+    participants = [p for p in listed if p is not None]
+    other = next((p for p in participants if p.id != str(me.user_id)), None)
+    context = conversation.context
+    if group:
+        kind = "group"
+    elif context is not None and context.type == "service":
+        kind = "user_to_service"
+    else:
+        kind = "user_to_user"
+    last = conversation.last_message
+    muted = is_muted(me)
+    return ConversationOut(
+        id=str(conversation.id),
+        type=kind,
+        is_group=group,
+        title=conversation.title if group else (other.name if other else None),
+        participant=None if group else other,
+        participants=participants,
+        context=ContextOut(
+            type=context.type if context else "general",
+            id=context.id if context else None,
+            title=context.title if context else None,
+        ),
+        last_message=LastMessageOut(
+            id=str(last.id),
+            content=last.content,
+            sender_id=str(last.sender_id) if last.sender_id else None,
+            message_type=last.message_type,
+            is_mine=last.sender_id == me.user_id,
+            created_at=last.created_at,
+        )
+        if last
+        else None,
+        unread_count=me.unread_count,
+        muted=muted,
+        muted_until=None if (me.muted_forever or not muted) else me.muted_until,
+        archived=me.archived,
+        role=me.role,
+        created_at=conversation.created_at,
+        updated_at=conversation.updated_at,
+    )
+
+
+async def conversations_out(user_id: ObjectId, mine: list[Participant]) -> list[ConversationOut]:
+    ids = [p.conversation_id for p in mine]
+    conversations = {c.id: c for c in await Conversation.find({"_id": {"$in": ids}}).to_list()}
+    members: dict[ObjectId, list[Participant]] = {}
+    for member in await Participant.find({"conversation_id": {"$in": ids}}).to_list():
+        members.setdefault(member.conversation_id, []).append(member)
+    people = await People.load(m.user_id for group in members.values() for m in group)
+    out = []
+    for participant in mine:
+        conversation = conversations.get(participant.conversation_id)
+        if conversation is not None:
+            group = sorted(members.get(conversation.id, []), key=lambda m: m.joined_at)
+            out.append(conversation_out(conversation, participant, group, people))
+    return out
+
+
+async def one_conversation_out(conversation: Conversation, me: Participant) -> ConversationOut:
+    members = (
+        await Participant.find({"conversation_id": conversation.id})
+        .sort([("joined_at", 1)])
+        .to_list()
+    )
+    people = await People.load(m.user_id for m in members)
+    return conversation_out(conversation, me, members, people)
+
+
+def message_out(
+    message: Message, viewer: ObjectId | None, people: People, others_count: int
+) -> MessageOut:
+    """``others_count``: how many participants besides the sender should read it."""
+    mine = viewer is not None and message.sender_id == viewer
+    receipts = [r for r in message.read_by if r.user_id != message.sender_id]
+    if mine:
+        is_read = others_count > 0 and len(receipts) >= others_count
+        read_at = max((r.read_at for r in receipts), default=None) if is_read else None
+    else:
+        own = next((r for r in receipts if r.user_id == viewer), None)
+        is_read = own is not None
+        read_at = own.read_at if own else None
+    reply = message.reply_to
+    return MessageOut(
+        id=str(message.id),
+        conversation_id=str(message.conversation_id),
+        sender_id=str(message.sender_id) if message.sender_id else None,
+        sender=people.sender(message.sender_id),
+        content="" if message.is_deleted else message.content,
+        message_type=message.message_type,
+        attachments=[]
+        if message.is_deleted
+        else [AttachmentOut(id=a) for a in message.attachments],
+        reply_to=ReplyOut(
+            id=str(reply.id),
+            content=reply.content,
+            sender_id=str(reply.sender_id) if reply.sender_id else None,
+            message_type=reply.message_type,
+        )
+        if reply
+        else None,
+        event=EventOut(id=message.event.id, title=message.event.title) if message.event else None,
+        data=message.data,
+        reactions=[
+            ReactionOut(user_id=str(r.user_id), emoji=r.emoji, created_at=r.created_at)
+            for r in message.reactions
+        ],
+        read_by=[ReceiptOut(user_id=str(r.user_id), read_at=r.read_at) for r in receipts],
+        is_mine=mine,
+        is_read=is_read,
+        read_at=read_at,
+        is_deleted=message.is_deleted,
+        client_id=message.client_id if mine else None,
+        created_at=message.created_at,
+    )

@@ -1,0 +1,203 @@
+"""Notification endpoints: the in-app list, preferences, push devices, unsubscribe."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, delete, get, patch, post, put
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from kwika.core.auth import CurrentPrincipal, require_user
+from kwika.core.envelope import Envelope, errors, ok
+from kwika.core.pagination import Paging
+from kwika.modules.notifications import preferences, service
+from kwika.modules.notifications.schemas import (
+    MarkedOut,
+    MarkReadIn,
+    NotificationPage,
+    PreferencesIn,
+    PreferencesOut,
+    PushTokenIn,
+    PushTokenOut,
+    ReadOut,
+    SettingsNotificationsOut,
+    UnreadCountOut,
+    UnsubscribedOut,
+)
+
+BEARER = [{"BearerToken": []}]
+TAGS = ["Notifications"]
+
+
+class NotificationController(Controller):
+    path = "/notifications"
+    tags = TAGS
+    guards = [require_user]
+    security = BEARER
+
+    @get("/", summary="My notifications", responses=errors(401))
+    async def list_notifications(
+        self,
+        principal: CurrentPrincipal,
+        paging: Paging,
+        unread_only: Annotated[
+            bool, QueryParameter(name="unread_only", description="Only unread ones")
+        ] = False,
+        type_: Annotated[
+            str | None,
+            QueryParameter(name="type", description="One notification type; `all` for every"),
+        ] = None,
+    ) -> Envelope[NotificationPage]:
+        """Newest first (seed 003 12.1). `summary` counts all of the user's notifications
+        and the unread ones, whatever the filters. Each item has `reference_type` and
+        `reference_id` to navigate to (seed 003 12.1.1) and the `actor` who caused it (the
+        application itself, `is_system: true`, for system and broadcast notifications).
+        New ones also arrive live as the Socket.IO `notification` event."""
+        return ok(
+            await service.list_for(principal, paging, unread_only, type_),
+            "Notifications retrieved",
+        )
+
+    @get("/unread-count", summary="How many are unread", responses=errors(401))
+    async def unread(self, principal: CurrentPrincipal) -> Envelope[UnreadCountOut]:
+        """For the badge; the Socket.IO `notifications_read` event carries the same number."""
+        return ok(UnreadCountOut(unread=await service.unread_count(principal.id)), "Unread count")
+
+    @patch("/read-all", summary="Mark all as read", responses=errors(401))
+    async def read_all(self, principal: CurrentPrincipal) -> Envelope[MarkedOut]:
+        """Seed 003 12.3: `marked_count` is how many were unread."""
+        return ok(await service.mark_many_read(principal, None), "All notifications marked as read")
+
+    @post("/mark-read", status_code=200, summary="Mark several as read", responses=errors(401))
+    async def mark_several(
+        self, principal: CurrentPrincipal, data: JSONBody[MarkReadIn]
+    ) -> Envelope[MarkedOut]:
+        """Seed 001 5.11: `{"ids": [...]}` (up to 100; `notification_ids` also works).
+        Without `ids`, every notification is marked read. Ids that are not yours are
+        ignored; malformed ids are a 400."""
+        return ok(await service.mark_many_read(principal, data.ids), "Notifications marked as read")
+
+    @patch("/{notification_id:str}/read", summary="Mark one as read", responses=errors(401, 404))
+    async def read_one(
+        self, principal: CurrentPrincipal, notification_id: FromPath[str]
+    ) -> Envelope[ReadOut]:
+        """Seed 003 12.2. Marking an already-read notification answers the same (its
+        first `read_at`). Another user's notification is 404."""
+        return ok(
+            await service.mark_read(principal, notification_id), "Notification marked as read"
+        )
+
+    @delete(
+        "/{notification_id:str}",
+        status_code=200,
+        summary="Delete a notification",
+        responses=errors(401, 404),
+    )
+    async def delete_one(
+        self, principal: CurrentPrincipal, notification_id: FromPath[str]
+    ) -> Envelope[None]:
+        """Seed 003 12.4. Another user's notification is 404."""
+        await service.delete(principal, notification_id)
+        return ok(None, "Notification deleted")
+
+    @get("/preferences", summary="My notification preferences", responses=errors(401))
+    async def get_preferences(self, principal: CurrentPrincipal) -> Envelope[PreferencesOut]:
+        """Seed 003 12.5. One switch per channel (`enabled`) and per category of types;
+        quiet hours (`start`/`end` local `HH:MM`, IANA `timezone`) hold back push, SMS,
+        email and WhatsApp until they end, except security messages. The in-app list
+        always receives every notification."""
+        return ok(await preferences.get(principal.id), "Preferences retrieved")
+
+    @put("/preferences", summary="Change my notification preferences", responses=errors(401))
+    async def put_preferences(
+        self, principal: CurrentPrincipal, data: JSONBody[PreferencesIn]
+    ) -> Envelope[PreferencesOut]:
+        """Seed 003 12.6: send only what changes (deep merge), e.g.
+        `{"email": {"messages": false}, "quiet_hours": {"enabled": true, "start": "21:00"}}`.
+        Seed 003 19.1 names are accepted too (`rsvp_updates`, `payment_confirmations`,
+        `start_time`/`end_time`, `weekly_digest`). Unknown keys are a 400. Answers the
+        whole updated document."""
+        document, _ = await preferences.update(principal.id, data)
+        return ok(document, "Preferences updated")
+
+    @get("/push-tokens", summary="My push devices", responses=errors(401))
+    async def list_push_tokens(self, principal: CurrentPrincipal) -> Envelope[list[PushTokenOut]]:
+        """Devices registered for push notifications, most recently seen first."""
+        return ok(await service.list_devices(principal), "Push tokens retrieved")
+
+    @post("/push-tokens", summary="Register a push device", responses=errors(401))
+    async def register_push_token(
+        self, principal: CurrentPrincipal, data: JSONBody[PushTokenIn]
+    ) -> Envelope[PushTokenOut]:
+        """Send the FCM registration token after sign-in and whenever FCM rotates it.
+        Registering a token again refreshes it; a token registered by another account
+        moves to this one (the device changed hands). An account keeps its 10 most
+        recent devices. Tokens FCM reports as unregistered are dropped automatically."""
+        return ok(await service.register_device(principal, data), "Push token registered")
+
+    @delete(
+        "/push-tokens/{token:str}",
+        status_code=200,
+        summary="Remove a push device",
+        responses=errors(401, 404),
+    )
+    async def remove_push_token(
+        self, principal: CurrentPrincipal, token: FromPath[str]
+    ) -> Envelope[None]:
+        """Call it on sign-out so the device stops receiving this account's pushes."""
+        await service.remove_device(principal, token)
+        return ok(None, "Push token removed")
+
+
+class UnsubscribeController(Controller):
+    path = "/notifications/unsubscribe"
+    tags = TAGS
+
+    @get("/", summary="Unsubscribe from an email category", responses=errors(410))
+    async def unsubscribe_link(
+        self, token: Annotated[str, QueryParameter(name="token", max_length=2048)]
+    ) -> Envelope[UnsubscribedOut]:
+        """The link at the bottom of notification emails (no sign-in needed). Switches
+        that category of email off in the recipient's preferences. 400 `INVALID_TOKEN`
+        for a tampered link, 410 `LINK_EXPIRED` for an old one."""
+        return ok(await service.unsubscribe(token), "You have been unsubscribed")
+
+    @post("/", status_code=200, summary="One-click unsubscribe (RFC 8058)", responses=errors(410))
+    async def unsubscribe_one_click(
+        self, token: Annotated[str, QueryParameter(name="token", max_length=2048)]
+    ) -> Envelope[UnsubscribedOut]:
+        """What mail clients call for `List-Unsubscribe-Post: List-Unsubscribe=One-Click`."""
+        return ok(await service.unsubscribe(token), "You have been unsubscribed")
+
+
+class NotificationSettingsController(Controller):
+    path = "/settings/notifications"
+    tags = TAGS
+    guards = [require_user]
+    security = BEARER
+
+    @get("/", summary="My notification settings (seed 003 19 form)", responses=errors(401))
+    async def get_settings(self, principal: CurrentPrincipal) -> Envelope[SettingsNotificationsOut]:
+        """The same document as `GET /notifications/preferences`, in seed 003 19.2's
+        envelope (`notifications`, `updated_at`)."""
+        document, updated_at = await preferences.effective(principal.id)
+        return ok(
+            SettingsNotificationsOut(
+                notifications=PreferencesOut.model_validate(document), updated_at=updated_at
+            ),
+            "Notification settings retrieved",
+        )
+
+    @put("/", summary="Update my notification settings", responses=errors(401))
+    async def put_settings(
+        self, principal: CurrentPrincipal, data: JSONBody[PreferencesIn]
+    ) -> Envelope[SettingsNotificationsOut]:
+        """Seed 003 19.2: the same deep merge as `PUT /notifications/preferences`."""
+        document, updated_at = await preferences.update(principal.id, data)
+        return ok(
+            SettingsNotificationsOut(notifications=document, updated_at=updated_at),
+            "Notification settings updated successfully",
+        )
+
+
+CONTROLLERS = [NotificationController, UnsubscribeController, NotificationSettingsController]

@@ -1,0 +1,363 @@
+"""Delivering notifications on the channels a user allows (seed 003 12.5/12.6, seed 002
+Tasks 14-15, seed 004 8.1): preferences, quiet hours, at-most-once, email templates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from kwika.core import clock
+from kwika.core.broker import drain, enqueue
+from kwika.integrations.base import DeliveryError
+from kwika.modules.notifications import notify, send_direct
+from kwika.modules.notifications.documents import Delivery, PushDevice
+from kwika.modules.notifications.tasks import deliver, sweep_deliveries
+from tests.support import data, register, run_now
+
+TOKEN = "fcm-token-" + "a" * 40
+
+
+async def _push_device(client, account, token: str = TOKEN) -> None:
+    response = await client.post(
+        "/notifications/push-tokens",
+        json={"token": token, "platform": "android", "device_id": "pixel-7"},
+        headers=account.headers,
+    )
+    assert response.status_code == 201, response.text
+
+
+async def test_a_notification_goes_by_email_and_push_by_default(client, outbox):
+    user = await register(client, outbox)
+    await _push_device(client, user)
+
+    await notify(
+        user.id,
+        "job_invitation",
+        "You are invited to a job",
+        "Ahmed invited you to quote for: Fix the kitchen sink",
+        action_url="/jobs/123",
+    )
+
+    email = await outbox.last(channel="email", to=user.email, template="notification")
+    assert email["subject"] == "You are invited to a job"
+    assert "Fix the kitchen sink" in email["body"]
+    assert "https://app.kwika.test/jobs/123" in email["body"]
+    assert "/api/v1/notifications/unsubscribe?token=" in email["body"]
+    push = await outbox.last(channel="push", to=TOKEN)
+    assert push["subject"] == "You are invited to a job"
+    assert push["body"] == "Ahmed invited you to quote for: Fix the kitchen sink"
+    assert push["data"]["type"] == "job_invitation"
+    assert push["data"]["action_url"] == "/jobs/123"
+    stored = await Delivery.find({"user_id": {"$exists": True}, "channel": "push"}).to_list()
+    assert [d.status for d in stored] == ["sent"]
+
+
+async def test_sms_goes_only_for_critical_categories_by_default(client, outbox):
+    user = await register(client, outbox, email=None, phone="+255712345678")
+
+    await notify(user.id, "follow", "New follower", "Ann followed you")
+    await notify(user.id, "payment", "Payment received", "TZS 10,000 received")
+
+    sms = await outbox.messages(channel="sms", to="+255712345678")
+    assert [m["body"] for m in sms if m["template"] != "verify_code"] == [
+        "Kwika: payment received. Thank you!"
+    ]
+
+
+async def test_preferences_switch_channels_and_types_off(client, outbox):
+    user = await register(client, outbox)
+    await _push_device(client, user)
+    response = await client.put(
+        "/notifications/preferences",
+        json={"push": {"enabled": False}, "email": {"reviews": False}},
+        headers=user.headers,
+    )
+    assert response.status_code == 200
+
+    await notify(user.id, "review", "New review", "5 stars for your service")
+    await notify(user.id, "booking_request", "New booking", "Mary wants to book you")
+
+    emails = await outbox.messages(channel="email", to=user.email)
+    assert [m["subject"] for m in emails if m["template"] != "verify_code"] == [
+        "New booking request"
+    ]
+    assert await outbox.messages(channel="push") == []
+    # The in-app list still has both.
+    listed = data(await client.get("/notifications", headers=user.headers))
+    assert listed["summary"]["total"] == 2
+
+
+async def test_quiet_hours_hold_back_a_push_until_they_end(client, outbox):
+    user = await register(client, outbox)
+    await _push_device(client, user)
+    zone = ZoneInfo("Africa/Nairobi")
+    local_now = clock.now().astimezone(zone)
+    start = (local_now - timedelta(hours=1)).strftime("%H:%M")
+    end = (local_now + timedelta(hours=2)).strftime("%H:%M")
+    await client.put(
+        "/notifications/preferences",
+        json={
+            "quiet_hours": {"enabled": True, "start": start, "end": end, "timezone": str(zone)},
+            "email": {"enabled": False},
+        },
+        headers=user.headers,
+    )
+
+    await notify(user.id, "message", "New message", "Ann: are you free tomorrow?")
+    await drain()
+
+    assert await outbox.messages(channel="push") == []
+    held = await Delivery.find_one({"channel": "push", "to": TOKEN})
+    assert held is not None
+    assert held.status == "held"
+    assert held.not_before is not None
+    assert clock.as_utc(held.not_before) > clock.now()
+
+    await run_now(sweep_deliveries)  # still quiet: nothing moves
+    assert await outbox.messages(channel="push") == []
+
+    clock.travel(timedelta(hours=2, minutes=1))
+    await run_now(sweep_deliveries)
+
+    push = await outbox.last(channel="push", to=TOKEN)
+    assert push["body"] == "Ann: are you free tomorrow?"
+
+
+async def test_security_notifications_ignore_quiet_hours_and_switches(client, outbox):
+    user = await register(client, outbox)
+    await client.put(
+        "/notifications/preferences",
+        json={
+            "quiet_hours": {"enabled": True, "start": "00:00", "end": "23:59"},
+            "email": {"enabled": False, "security_alerts": False},
+        },
+        headers=user.headers,
+    )
+
+    await notify(user.id, "password_changed", "Password changed", "Your password was changed")
+
+    email = await outbox.last(channel="email", to=user.email, template="notification")
+    assert email["subject"] == "Password changed"
+    assert "unsubscribe" not in email["body"].lower()
+
+
+async def test_direct_security_messages_are_never_held(client, outbox):
+    user = await register(client, outbox)
+    await client.put(
+        "/notifications/preferences",
+        json={"quiet_hours": {"enabled": True, "start": "00:00", "end": "23:59"}},
+        headers=user.headers,
+    )
+    response = await client.post("/auth/forgot-password", json={"email": user.email})
+    assert response.status_code == 200
+
+    message = await outbox.last(to=user.email, template="password_reset_link")
+    assert "reset-password?token=" in message["body"]
+
+
+async def test_a_retried_delivery_actor_does_not_send_twice(client, outbox):
+    user = await register(client, outbox)
+    delivery_id = await send_direct(
+        "email", user.email, "security_alert", {"first_name": "T", "headline": "h", "detail": "d"}
+    )
+    await drain()
+
+    await run_now(deliver, str(delivery_id))
+    await enqueue(deliver, str(delivery_id))
+    await drain()
+
+    sent = await outbox.messages(template="security_alert", to=user.email)
+    assert len(sent) == 1
+    stored = await Delivery.get(delivery_id)
+    assert stored is not None
+    assert stored.status == "sent"
+    assert stored.attempts == 1
+
+
+class _Flaky:
+    """An adapter that fails ``failures`` times with the given error, then succeeds."""
+
+    def __init__(self, error: DeliveryError, failures: int = 1) -> None:
+        self.error = error
+        self.failures = failures
+        self.sent: list[str] = []
+
+    async def send(self, message):
+        if self.failures:
+            self.failures -= 1
+            raise self.error
+        self.sent.append(message.to)
+        return "provider-1"
+
+
+async def test_a_transient_failure_is_retried_and_sent_once(client, outbox, monkeypatch):
+    from kwika.core import runtime
+
+    user = await register(client, outbox)
+    flaky = _Flaky(DeliveryError("503 from provider"))
+    monkeypatch.setitem(runtime.get().adapters, "email", flaky)
+    delivery_id = await send_direct(
+        "email", user.email, "security_alert", {"first_name": "T", "headline": "h", "detail": "d"}
+    )
+    await drain(timeout_seconds=30)
+
+    stored = await Delivery.get(delivery_id)
+    assert stored is not None
+    assert stored.status == "sent"
+    assert stored.attempts == 2
+    assert stored.provider_message_id == "provider-1"
+    assert flaky.sent == [user.email]
+
+
+async def test_a_permanent_failure_is_recorded_and_a_dead_push_token_dropped(
+    client, outbox, monkeypatch
+):
+    from kwika.core import runtime
+
+    user = await register(client, outbox)
+    await _push_device(client, user)
+    monkeypatch.setitem(
+        runtime.get().adapters,
+        "push",
+        _Flaky(DeliveryError("UNREGISTERED", invalid_address=True), failures=5),
+    )
+
+    await notify(user.id, "follow", "New follower", "Ann followed you")
+    await drain()
+
+    stored = await Delivery.find_one({"channel": "push"})
+    assert stored is not None
+    assert stored.status == "failed"
+    assert "UNREGISTERED" in (stored.last_error or "")
+    assert await PushDevice.find_one({"token": TOKEN}) is None
+
+
+async def test_email_templates_follow_the_notification_type(client, outbox):
+    user = await register(client, outbox)
+
+    await notify(
+        user.id,
+        "booking_status_changed",
+        "Booking cancelled",
+        "Your city tour booking was cancelled by the guide.",
+        data={
+            "status": "cancelled",
+            "service_title": "Nairobi city tour",
+            "date": "2026-03-01",
+            "refund_amount": "50.00",
+            "currency": "USD",
+        },
+    )
+    await notify(
+        user.id,
+        "payment",
+        "Payment receipt",
+        "Thank you for your payment.",
+        data={"amount": "120.00", "currency": "USD", "reference": "PAY-1"},
+    )
+    await notify(user.id, "account_created", "Welcome", "Your account is ready.")
+
+    cancellation = await outbox.last(to=user.email, template="booking_cancellation")
+    assert cancellation["subject"] == "Booking cancelled: Nairobi city tour"
+    assert "Refund: 50.00 USD" in cancellation["body"]
+    receipt = await outbox.last(to=user.email, template="payment_receipt")
+    assert receipt["subject"] == "Payment receipt PAY-1"
+    assert "Amount paid: 120.00 USD" in receipt["body"]
+    welcome = await outbox.last(to=user.email, template="welcome")
+    assert welcome["subject"] == "Welcome to Kwika, Test!"
+
+
+async def test_unsubscribe_link_switches_that_email_category_off(client, outbox):
+    user = await register(client, outbox)
+    await client.put(
+        "/notifications/preferences", json={"email": {"marketing": True}}, headers=user.headers
+    )
+    await notify(user.id, "broadcast", "Big news", "New features are live")
+    email = await outbox.last(to=user.email, template="notification")
+    link = next(w for w in email["body"].split() if "unsubscribe?token=" in w)
+    path = link.split("/api/v1", 1)[1]
+
+    response = await client.get(path)
+
+    assert response.status_code == 200
+    assert data(response) == {"channel": "email", "category": "marketing"}
+    prefs = data(await client.get("/notifications/preferences", headers=user.headers))
+    assert prefs["email"]["marketing"] is False
+    await notify(user.id, "broadcast", "More news", "Even more features")
+    subjects = [m["subject"] for m in await outbox.messages(to=user.email)]
+    assert "More news" not in subjects
+
+    tampered = await client.post(path[:-3] + "xyz")
+    assert tampered.status_code == 400
+    assert tampered.json()["code"] == "INVALID_TOKEN"
+
+
+async def test_whatsapp_uses_the_approved_template_when_the_user_opted_in(client, outbox):
+    user = await register(client, outbox, email=None, phone="+255712345679")
+    await client.put(
+        "/notifications/preferences", json={"whatsapp": {"enabled": True}}, headers=user.headers
+    )
+
+    await notify(
+        user.id,
+        "event_invite",
+        "You are invited",
+        "Jane invites you to her wedding",
+        data={
+            "event_name": "Jane's Wedding",
+            "event_date": "2026-06-15",
+            "organizer_name": "Jane",
+            "rsvp_url": "https://app.kwika.test/rsvp/abc",
+        },
+    )
+
+    message = await outbox.last(channel="whatsapp")
+    assert message["to"] == "+255712345679"
+    assert message["template"] == "event_invitation"
+    assert message["data"]["whatsapp"] == {
+        "template": "event_invitation",
+        "language": "en",
+        "parameters": [
+            "Test",
+            "Jane's Wedding",
+            "2026-06-15",
+            "Jane",
+            "https://app.kwika.test/rsvp/abc",
+        ],
+    }
+
+
+async def test_send_direct_whatsapp_to_a_guest_who_is_not_a_user(client, outbox):
+    await send_direct(
+        "whatsapp",
+        "+255 712 000 111",
+        "event_reminder",
+        {
+            "guest_name": "Sam",
+            "event_name": "Gala",
+            "event_date": "2026-05-01",
+            "event_time": "18:00",
+            "location": "Serena",
+        },
+    )
+    message = await outbox.last(channel="whatsapp")
+    assert message["to"] == "+255712000111"
+    assert message["data"]["whatsapp"]["template"] == "event_reminder"
+    assert message["body"].startswith("Hello Sam, reminder: Gala")
+
+
+async def test_stale_pending_deliveries_are_sent_by_the_sweeper(client, outbox):
+    user = await register(client, outbox)
+    lost = Delivery(
+        channel="email",
+        to=user.email,
+        template="notification",
+        subject="Lost",
+        body="A message whose queue entry was lost",
+        created_at=datetime.now(UTC) - timedelta(minutes=5),
+    )
+    await lost.insert()
+
+    await run_now(sweep_deliveries)
+
+    assert (await outbox.last(to=user.email, subject="Lost"))["body"].startswith("A message")
