@@ -41,7 +41,7 @@ async def test_a_guide_is_approved_and_publishes_an_experience(client, outbox):
     queue = await providers.list_verifications(PageParams(), kind="guide")
     assert queue.items[0].application.region == "Arusha"
     await providers.approve_verification(queue.items[0].id, ObjectId(STAFF_REVIEWER))
-    mail = await outbox.last(to=baraka.email, template="verification_decision")
+    mail = await outbox.last(to=baraka.email, template="application_status")
     assert "approved" in mail["subject"]
     guide = data(await client.get("/providers/me", headers=baraka.headers))
     assert guide["kinds"] == ["guide"]

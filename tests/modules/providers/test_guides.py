@@ -151,7 +151,7 @@ async def test_approval_makes_a_guide_and_rejection_says_why(client, outbox):
     assert (status["status"], status["rejection_reason"]) == ("rejected", "The video is silent")
     assert (
         "The video is silent"
-        in (await outbox.last(to=rejected.email, template="verification_decision"))["body"]
+        in (await outbox.last(to=rejected.email, template="application_status"))["body"]
     )
     guide = data(await client.get("/providers/me", headers=approved.headers))
     assert guide["kinds"] == ["guide"]

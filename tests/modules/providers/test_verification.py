@@ -71,8 +71,10 @@ async def test_identity_documents_are_submitted_then_reviewed(client, outbox, ve
     assert me["is_verified"] is True
     assert me["verified_at"]
     assert me["verification"]["identity"] == "verified"
-    mail = await outbox.last(to=vendor.email, template="verification_decision")
-    assert "approved" in mail["subject"]
+    mail = await outbox.last(to=vendor.email, template="notification")
+    assert mail["subject"] == "Identity verified"
+    inbox = data(await client.get("/notifications", headers=vendor.headers))
+    assert inbox["items"][0]["type"] == "identity_verified"
     again = await submit_identity(client, vendor)
     assert again.status_code == 409
     assert body(again)["code"] == "ALREADY_VERIFIED"
@@ -132,7 +134,7 @@ async def test_a_rejected_request_can_be_sent_again(client, outbox, vendor):
     status = data(await client.get("/users/verify-identity/status", headers=vendor.headers))
     assert status["status"] == "rejected"
     assert status["rejection_reason"] == "The photo is blurred"
-    mail = await outbox.last(to=vendor.email, template="verification_decision")
+    mail = await outbox.last(to=vendor.email, template="application_status")
     assert "The photo is blurred" in mail["body"]
     assert data(await client.get("/providers/me", headers=vendor.headers))["is_verified"] is False
 

@@ -13,9 +13,12 @@ from pymongo import ReturnDocument
 from kwika.core.errors import FieldError, NotFound, ValidationFailed
 from kwika.core.geo import coordinates_of
 from kwika.core.ids import parse_id, try_parse_id
+from kwika.modules.catalogue import signals
 from kwika.modules.catalogue.constants import ServiceKind
 from kwika.modules.catalogue.documents import Package, Promotion, Service
-from kwika.modules.catalogue.services import kyc
+from kwika.modules.catalogue.schemas import PromotionOut, ServiceOut
+from kwika.modules.catalogue.services import kyc, promotions
+from kwika.modules.catalogue.services.views import service_out
 
 
 class ServiceSnapshot(BaseModel):
@@ -192,6 +195,19 @@ async def get_services(service_ids: list[str | ObjectId]) -> dict[str, ServiceSn
     return {str(s.id): ServiceSnapshot.of(s) for s in found}
 
 
+async def get_public_service(service_id: str | ObjectId) -> ServiceOut:
+    """The service as lists show it (any status: check ``status`` before showing it)."""
+    service = await Service.get(parse_id(service_id, "Service"))
+    if service is None:
+        raise NotFound("Service not found")
+    return await service_out(service)
+
+
+async def get_public_promotion(promotion_id: str | ObjectId) -> PromotionOut:
+    """The promotion as ``GET /promotions/{id}`` shows it to anyone (404 when switched off)."""
+    return await promotions.get_public(str(promotion_id), None)
+
+
 async def get_package(package_id: str | ObjectId) -> PackageSnapshot:
     package = await Package.get(parse_id(package_id, "Package"))
     if package is None:
@@ -252,6 +268,7 @@ async def record_rating(
         {"_id": oid, "rating_count": count, "rating_total": total},
         {"$set": {"rating_average": (total / count) if count else 0.0}},
     )
+    await signals.service_changed.send(service_id=oid)
 
 
 async def adjust_booking_count(

@@ -16,6 +16,7 @@ from kwika.core.geo import coordinates_of
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.modules.providers.constants import ProviderKind
 from kwika.modules.providers.documents import Company, ProviderProfile
+from kwika.modules.providers.schemas import CompanyOut, ProviderOut
 from kwika.modules.providers.services import companies, guides, phones, profiles, verification
 
 
@@ -124,6 +125,17 @@ async def get_providers(provider_ids: list[str | ObjectId]) -> dict[str, Provide
     oids = [i if isinstance(i, ObjectId) else try_parse_id(i) for i in provider_ids]
     found = await ProviderProfile.find({"_id": {"$in": [o for o in oids if o]}}).to_list()
     return {str(p.id): ProviderSnapshot.of(p) for p in found}
+
+
+async def get_public_provider(provider_id: str | ObjectId) -> ProviderOut:
+    """The public page (``GET /providers/{id}``): what lists may show. 404 for unknown
+    profiles and profiles of suspended or deleted accounts."""
+    return await profiles.get_public(str(provider_id))
+
+
+async def get_public_company(company_id: str | ObjectId) -> CompanyOut:
+    """The public company page (``GET /companies/{id}``); 404 ``Company not found``."""
+    return await companies.get_public(str(company_id))
 
 
 async def require_provider(user_id: ObjectId) -> ProviderSnapshot:

@@ -17,3 +17,13 @@ refuses while services show it."""
 verification_decided = Signal("providers.verification_decided")
 """Sent with ``user_id``, ``kind`` (identity, craftsman, guide), ``status`` (verified,
 rejected) and ``is_verified`` (the provider's overall flag) after staff decided."""
+
+provider_changed = Signal("providers.provider_changed")
+"""Sent with ``provider_id`` (ObjectId) whenever what the public sees of a provider may have
+changed (profile, verification, rating, guide details): discovery refreshes its listing."""
+
+provider_removed = Signal("providers.provider_removed")
+"""Sent with ``provider_id`` once a provider profile is gone (account erased)."""
+
+company_changed = Signal("providers.company_changed")
+"""Sent with ``company_id`` after a company was created or changed (logo included)."""

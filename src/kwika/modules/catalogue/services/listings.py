@@ -439,6 +439,7 @@ async def create(
         await new.undo()
         raise
     await _count(service, +1)
+    await signals.service_changed.send(service_id=service_id)
     await activity.record(
         activity.Actor("user", principal.id),
         f"{kind}.created",
@@ -476,6 +477,7 @@ async def update(
     if "currency" in draft.set and draft.set["currency"] != service.currency:
         await _convert_packages(service, draft.set["currency"])
     await _update_images(principal, service, data, uploads)
+    await signals.service_changed.send(service_id=service.id)
     await activity.record(
         activity.Actor("user", principal.id),
         f"{service.kind}.updated",
@@ -596,6 +598,7 @@ async def delete(
         raise NotFound("Service not found")
     await _drop_belongings(service)
     await _count(service, -1)
+    await signals.service_removed.send(service_id=service.id, kind=service.kind)
     await activity.record(
         activity.Actor("user", principal.id),
         f"{service.kind}.deleted",
@@ -815,3 +818,4 @@ async def erase_owner(owner_id: ObjectId) -> None:
             await reference.adjust_service_count(
                 service.service_category_id, service.service_type_id, -1
             )
+        await signals.service_removed.send(service_id=service.id, kind=service.kind)

@@ -19,6 +19,7 @@ from kwika.core.pagination import PageParams
 from kwika.core.text import search_key
 from kwika.core.tokens import Principal
 from kwika.modules import activity, media, providers
+from kwika.modules.catalogue import signals
 from kwika.modules.catalogue.constants import MAX_PROMOTION_DAYS, PROMOTION_IMAGE_CONTEXTS
 from kwika.modules.catalogue.documents import FileRef, Promotion
 from kwika.modules.catalogue.schemas import (
@@ -138,6 +139,7 @@ async def create(principal: Principal, data: PromotionIn, client: ClientContext)
         if image is not None:
             await media.release(image.file_id, _use(promotion_id))
         raise
+    await signals.promotion_changed.send(promotion_id=promotion_id)
     await activity.record(
         activity.Actor("user", principal.id),
         "promotion.created",
@@ -260,6 +262,7 @@ async def update(
     )
     if "image_id" in sent and old_image and str(old_image.file_id) != (data.image_id or ""):
         await media.release(old_image.file_id, _use(promotion.id), delete_if_unused=True)
+    await signals.promotion_changed.send(promotion_id=promotion.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "promotion.updated",
@@ -280,6 +283,7 @@ async def delete(principal: Principal, promotion_id: str, client: ClientContext)
         raise NotFound("Promotion not found")
     if promotion.image:
         await media.release(promotion.image.file_id, _use(promotion.id), delete_if_unused=True)
+    await signals.promotion_removed.send(promotion_id=promotion.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "promotion.deleted",
@@ -310,6 +314,7 @@ async def set_image(
         raise NotFound("Promotion not found")
     if promotion.image and promotion.image.file_id != image.file_id:
         await media.release(promotion.image.file_id, use, delete_if_unused=True)
+    await signals.promotion_changed.send(promotion_id=promotion.id)
     return await _out(await _owned(principal, promotion.id))  # type: ignore[arg-type]
 
 
@@ -319,7 +324,10 @@ async def delete_for_company(company_id: ObjectId) -> None:
         await Promotion.get_motor_collection().delete_one({"_id": promotion.id})
         if promotion.image:
             await media.release(promotion.image.file_id, _use(promotion.id), delete_if_unused=True)
+        await signals.promotion_removed.send(promotion_id=promotion.id)
 
 
 async def erase_owner(owner_id: ObjectId) -> None:
-    await Promotion.get_motor_collection().delete_many({"owner_id": owner_id})
+    async for promotion in Promotion.find({"owner_id": owner_id}):
+        await Promotion.get_motor_collection().delete_one({"_id": promotion.id})
+        await signals.promotion_removed.send(promotion_id=promotion.id)

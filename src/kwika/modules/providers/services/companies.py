@@ -85,6 +85,7 @@ async def create(principal: Principal, data: CompanyIn, client: ClientContext) -
         await company.insert()
     except DuplicateKeyError:
         raise _name_taken() from None
+    await signals.company_changed.send(company_id=company.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "company.created",
@@ -168,6 +169,7 @@ async def update(
         )
     except DuplicateKeyError:
         raise _name_taken() from None
+    await signals.company_changed.send(company_id=company.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "company.updated",
@@ -223,6 +225,7 @@ async def set_logo(
         raise NotFound("Company not found")
     if company.logo and company.logo.file_id != logo.file_id:
         await media.release(company.logo.file_id, use, delete_if_unused=True)
+    await signals.company_changed.send(company_id=company.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "company.logo_changed",

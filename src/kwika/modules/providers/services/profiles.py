@@ -16,6 +16,7 @@ from kwika.core.ids import parse_id
 from kwika.core.text import search_key, search_keys
 from kwika.core.tokens import Principal
 from kwika.modules import activity, identity, media
+from kwika.modules.providers import signals
 from kwika.modules.providers.constants import PORTFOLIO_CONTEXTS, PROFILE_REQUIRED
 from kwika.modules.providers.documents import FileRef, ProviderProfile
 from kwika.modules.providers.schemas import ProviderIn, ProviderOut, ProviderUpdateIn
@@ -124,6 +125,7 @@ async def create_profile(
             "You already have a provider profile", code="PROVIDER_PROFILE_EXISTS"
         ) from None
     await identity.set_account_type(principal.id, "provider")
+    await signals.provider_changed.send(provider_id=profile_id)
     await activity.record(
         activity.Actor("user", principal.id),
         "provider.created",
@@ -225,6 +227,7 @@ async def update_profile(
     await ProviderProfile.get_motor_collection().update_one({"_id": profile.id}, update)
     for item in removed:
         await media.release(item.file_id, ("provider", str(profile.id)), delete_if_unused=True)
+    await signals.provider_changed.send(provider_id=profile.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "provider.updated",
@@ -277,3 +280,4 @@ async def record_rating(
         {"_id": oid, "rating_count": count, "rating_total": total},
         {"$set": {"rating_average": (total / count) if count else 0.0}},
     )
+    await signals.provider_changed.send(provider_id=oid)

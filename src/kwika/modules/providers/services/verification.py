@@ -226,6 +226,7 @@ async def sync_profile(user_id: ObjectId) -> bool:
     elif not verified:
         update["$unset"] = {"verified_at": ""}
     await ProviderProfile.get_motor_collection().update_one({"_id": profile.id}, update)
+    await signals.provider_changed.send(provider_id=profile.id)
     return verified
 
 
@@ -642,36 +643,38 @@ async def _after_decision(request: Verification, staff_id: ObjectId) -> None:
 
 
 async def _tell_user(request: Verification) -> None:
-    """Seed 002 Task 5: email on status change (SMS when the account has no verified email)."""
-    try:
-        contacts = await identity.get_contacts(request.user_id)
-    except NotFound:
-        return
-    context = {
-        "first_name": contacts.first_name,
-        "label": LABELS[request.kind],
-        "approved": request.status == "verified",
-        "reason": request.rejection_reason or "",
+    """Seed 002 Task 5: the user hears of the decision (in-app, and email/push/SMS as their
+    notification preferences allow)."""
+    approved = request.status == "verified"
+    label = LABELS[request.kind]
+    if request.kind == "identity" and approved:
+        kind, title, message = (
+            "identity_verified",
+            "Identity verified",
+            "Your identity verification was approved.",
+        )
+    elif approved:
+        kind, title = "application_status", f"Your {label} was approved"
+        message = f"Your {label} was approved."
+    else:
+        kind, title = "application_status", f"Your {label} was not approved"
+        message = f"Your {label} was not approved: {request.rejection_reason}"
+    data: dict[str, Any] = {
+        "kind": request.kind,
+        "status": "approved" if approved else "rejected",
+        "label": label,
     }
-    data = {"purpose": "verification_decision", "kind": request.kind, "status": request.status}
-    if contacts.email and contacts.email_verified:
-        await notifications.send_direct(
-            "email",
-            contacts.email,
-            "verification_decision",
-            context,
-            user_id=request.user_id,
-            data=data,
-        )
-    elif contacts.phone and contacts.phone_verified:
-        await notifications.send_direct(
-            "sms",
-            contacts.phone,
-            "verification_decision",
-            context,
-            user_id=request.user_id,
-            data=data,
-        )
+    if request.rejection_reason:
+        data["reason"] = request.rejection_reason
+    await notifications.notify(
+        request.user_id,
+        kind,  # type: ignore[arg-type]
+        title,
+        message,
+        data=data,
+        reference_id=request.id,
+        reference_type="verification",
+    )
 
 
 async def erase_owner(user_id: ObjectId) -> None:
