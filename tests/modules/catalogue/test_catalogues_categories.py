@@ -207,3 +207,31 @@ async def test_catalogue_and_category_must_be_of_one_company(client, vendor):
     assert body(response)["errors"] == [
         {"field": "catalogue_id", "message": "This belongs to another of your companies"}
     ]
+
+
+async def test_single_categories_refuse_duplicate_names(client, vendor, rival, company):
+    path = f"/companies/{company['id']}/categories"
+    created = await client.post(
+        path, headers=vendor.headers, json={"name": "Weddings", "description": "Big days"}
+    )
+    assert created.status_code == 201
+    other = data(await client.post(path, headers=vendor.headers, json={"name": "Portraits"}))
+
+    duplicate = await client.post(path, headers=vendor.headers, json={"name": "WEDDINGS"})
+    assert duplicate.status_code == 409
+    assert body(duplicate)["errors"] == [
+        {"field": "name", "message": "This company already has a category with this name"}
+    ]
+    clash = await client.put(
+        f"/categories/{other['id']}", headers=vendor.headers, json={"name": "weddings"}
+    )
+    assert clash.status_code == 409
+    renamed = await client.put(
+        f"/categories/{other['id']}", headers=vendor.headers, json={"name": "Studio portraits"}
+    )
+    assert data(renamed)["name"] == "Studio portraits"
+    assert data(renamed)["description"] is None
+    assert (
+        await client.put(f"/categories/{other['id']}", headers=rival.headers, json={"name": "Mine"})
+    ).status_code == 404
+    assert (await client.post(path, headers=rival.headers, json={"name": "Xy"})).status_code == 404

@@ -77,6 +77,11 @@ class CategoryIn(RequestSchema):
     description: str | None = Field(default=None, max_length=500)
 
 
+class CategoryUpdateIn(RequestSchema):
+    name: str | None = Field(default=None, min_length=2, max_length=100)
+    description: str | None = Field(default=None, max_length=500)
+
+
 class CategoryBulkIn(RequestSchema):
     categories: list[CategoryIn] = Field(min_length=1, max_length=MAX_BULK_CATEGORIES)
 

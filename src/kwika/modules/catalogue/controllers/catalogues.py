@@ -15,7 +15,9 @@ from kwika.modules.catalogue.schemas import (
     CatalogueUpdateIn,
     CategoryBulkIn,
     CategoryBulkOut,
+    CategoryIn,
     CategoryOut,
+    CategoryUpdateIn,
 )
 from kwika.modules.catalogue.services import catalogues
 
@@ -113,6 +115,46 @@ class CataloguesController(Controller):
         return ok(
             await catalogues.bulk_categories(principal, company_id, data),
             "Categories saved successfully",
+        )
+
+    @post(
+        "/companies/{company_id:str}/categories",
+        summary="Create a category",
+        guards=[require_user],
+        security=BEARER,
+        middleware=[FormAsJson()],
+        responses=errors(401, 404, 409),
+    )
+    async def create_category(
+        self, principal: CurrentPrincipal, company_id: FromPath[str], data: JSONBody[CategoryIn]
+    ) -> Envelope[CategoryOut]:
+        """One category of one of your companies. A name the company already has
+        (case-insensitively) is 409 on `name`; to create or update many by name, use
+        `/categories/bulk`."""
+        return ok(
+            await catalogues.create_category(principal, company_id, data),
+            "Category created successfully",
+        )
+
+    @put(
+        "/categories/{category_id:str}",
+        summary="Update my category",
+        guards=[require_user],
+        security=BEARER,
+        middleware=[FormAsJson()],
+        responses=errors(401, 404, 409),
+    )
+    async def update_category(
+        self,
+        principal: CurrentPrincipal,
+        category_id: FromPath[str],
+        data: JSONBody[CategoryUpdateIn],
+    ) -> Envelope[CategoryOut]:
+        """Rename or describe it; another category's name is 409. Another provider's
+        category is 404."""
+        return ok(
+            await catalogues.update_category(principal, category_id, data),
+            "Category updated successfully",
         )
 
     @get(

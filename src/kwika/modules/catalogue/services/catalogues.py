@@ -23,11 +23,18 @@ from kwika.modules.catalogue.schemas import (
     CatalogueUpdateIn,
     CategoryBulkIn,
     CategoryBulkOut,
+    CategoryIn,
     CategoryOut,
+    CategoryUpdateIn,
 )
 from kwika.modules.catalogue.services.views import catalogue_out, category_out
 
 CATALOGUE_TAKEN = "This company already has a catalogue with this name"
+CATEGORY_TAKEN = "This company already has a category with this name"
+
+
+def _category_taken() -> Conflict:
+    return Conflict(CATEGORY_TAKEN, code="DUPLICATE", errors=[FieldError("name", CATEGORY_TAKEN)])
 
 
 def _catalogue_taken() -> Conflict:
@@ -161,6 +168,54 @@ async def list_categories(company_id: str) -> list[CategoryOut]:
         await Category.find({"company_id": ObjectId(company.id)}).sort([("name_key", 1)]).to_list()
     )
     return [category_out(c) for c in categories]
+
+
+async def create_category(principal: Principal, company_id: str, data: CategoryIn) -> CategoryOut:
+    """One category; a name the company already has (case-insensitively) is 409."""
+    company = await providers.get_owned_company(principal.id, company_id)
+    name_key = search_key(data.name) or data.name
+    if await Category.find_one({"company_id": ObjectId(company.id), "name_key": name_key}):
+        raise _category_taken()
+    category = Category(
+        owner_id=principal.id,
+        company_id=ObjectId(company.id),
+        name=data.name,
+        name_key=name_key,
+        description=data.description,
+    )
+    try:
+        await category.insert()
+    except DuplicateKeyError:
+        raise _category_taken() from None
+    return category_out(category)
+
+
+async def update_category(
+    principal: Principal, category_id: str, data: CategoryUpdateIn
+) -> CategoryOut:
+    """Rename or describe a category; renaming to another category's name is 409."""
+    category = await owned_category(principal.id, category_id)
+    sent = data.model_fields_set
+    changes: dict[str, Any] = {"updated_at": clock.now()}
+    if "name" in sent:
+        if not data.name:
+            raise ValidationFailed.single("name", "A category needs a name")
+        name_key = search_key(data.name) or data.name
+        clash = await Category.find_one(
+            {"company_id": category.company_id, "name_key": name_key, "_id": {"$ne": category.id}}
+        )
+        if clash:
+            raise _category_taken()
+        changes.update(name=data.name, name_key=name_key)
+    if "description" in sent:
+        changes["description"] = data.description
+    try:
+        await Category.get_motor_collection().update_one(
+            {"_id": category.id, "owner_id": principal.id}, {"$set": changes}
+        )
+    except DuplicateKeyError:
+        raise _category_taken() from None
+    return category_out(await owned_category(principal.id, category.id))  # type: ignore[arg-type]
 
 
 async def bulk_categories(
