@@ -96,7 +96,13 @@ class FormAsJson(ASGIMiddleware):
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        await next_app(scope, replay, send)
+        try:
+            await next_app(scope, replay, send)
+        finally:
+            # The files were parsed here, not by Litestar: close their spooled temp files.
+            for files in kept.values():
+                for upload in files:
+                    await upload.close()
 
 
 class FormWithFiles(FormAsJson):
