@@ -99,6 +99,7 @@ def create_app(
             settings,
             in_process_worker=settings.run_worker_in_process,
             redis_endpoint=redis_endpoint,
+            run_scheduler=settings.scheduler_enabled,
         )
         try:
             if settings.embedded_storage:

@@ -226,6 +226,8 @@ class Settings(BaseSettings):
     worker_threads: int = 4
     # How long an idle in-process worker waits between polls of its queues, at most.
     worker_idle_poll_ms: int = 100
+    # Periodic actors (view flushes, sweepers, purges) are scheduled from API processes too.
+    scheduler_enabled: bool = True
     broker_namespace: str = "kwika"
 
     # HTTP edge

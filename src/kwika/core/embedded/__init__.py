@@ -6,9 +6,10 @@ from typing import Any
 
 from mongomock_motor import AsyncMongoMockClient
 
-from kwika.core.embedded import geo
+from kwika.core.embedded import geo, uniques
 
 
 def client() -> Any:
     geo.install()
+    uniques.install()
     return AsyncMongoMockClient(tz_aware=True)

@@ -55,6 +55,8 @@ class Listing(Document):
     ends_at: datetime | None = None
     completeness: float = 0.0
     base_score: float = 0.0
+    static_rank: float = 0.0
+    view_rank: float = 0.0
     access_count: int = 0
     views_decayed: float = 0.0
     views_updated_at: datetime | None = None
@@ -81,6 +83,7 @@ class Listing(Document):
             IndexModel([("kind", ASCENDING), ("price_min_minor", ASCENDING)]),
             IndexModel([("kind", ASCENDING), ("skills", ASCENDING)]),
             IndexModel([("owner_id", ASCENDING)]),
+            IndexModel([("views_decayed", DESCENDING)]),
         ]
 
 

@@ -17,11 +17,12 @@ from kwika.modules.discovery.documents import (
     SavedListing,
     SearchTerm,
 )
+from kwika.modules.discovery.ranking import static_rank
 from kwika.modules.discovery.text import fold, terms
 
 # Relevance weights of seed 003's 2026-02-19 addendum (points out of 100).
 W_RATING, W_SOCIAL, W_EVENT_TYPE, W_PROXIMITY, W_VERIFIED, W_COMPLETE = 25, 20, 20, 15, 10, 10
-SOCIAL_PROOF_SATURATION = 200  # reviews at which social proof is full
+SOCIAL_PROOF_SATURATION = 200  # reviews at which social proof is full (relevance)
 
 
 class ListingIn(BaseModel):
@@ -126,6 +127,9 @@ def _content(data: ListingIn) -> dict[str, Any]:
         "ends_at": data.ends_at,
         "completeness": data.completeness,
         "base_score": base_score(data.rating, data.review_count, data.verified, data.completeness),
+        "static_rank": static_rank(
+            data.rating, data.review_count, data.verified, data.completeness
+        ),
         "source_created_at": data.created_at,
         "indexed_at": clock.now(),
         "card": data.card,
@@ -135,16 +139,19 @@ def _content(data: ListingIn) -> dict[str, Any]:
 async def upsert(data: ListingIn) -> None:
     """Create or refresh a listing; its views and ranking survive the refresh."""
     key = {"kind": data.kind, "ref_id": ObjectId(data.ref_id)}
+    collection = Listing.get_motor_collection()
+    previous = await collection.find_one(key, {"terms": 1, "view_rank": 1})
     content = _content(data)
-    previous = await Listing.get_motor_collection().find_one_and_update(
+    view_part = previous.get("view_rank", 0.0) if previous else 0.0
+    content["ranking_score"] = round(content["static_rank"] + view_part, 4)
+    await collection.update_one(
         key,
         {
             "$set": {k: v for k, v in content.items() if v is not None},
             "$unset": {k: "" for k, v in content.items() if v is None},
-            "$setOnInsert": {"access_count": 0, "views_decayed": 0.0, "ranking_score": 0.0},
+            "$setOnInsert": {"access_count": 0, "views_decayed": 0.0, "view_rank": 0.0},
         },
         upsert=True,
-        projection={"terms": 1},
     )
     await _count_terms(previous.get("terms", []) if previous else [], content["terms"])
 

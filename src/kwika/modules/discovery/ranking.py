@@ -1,14 +1,17 @@
 """Access counts and ranking scores (seed 000 1.2 and section 2).
 
 A public view costs one Redis ``HINCRBY``. The ``discovery.flush_views`` actor, scheduled
-every ``KWIKA_RANKING_INTERVAL_SECONDS``, moves the counts to MongoDB and recomputes every
-listing's ranking score:
+every ``KWIKA_RANKING_INTERVAL_SECONDS``, moves the counts to MongoDB and refreshes the
+ranking scores:
 
-    score = 40 * views + 25 * rating/5 + 15 * reviews + 10 * completeness + 10 * verified
+    ranking_score = static_rank + view_rank
+    static_rank   = 25 * rating/5 + 15 * reviews + 10 * completeness + 10 * verified
+    view_rank     = 40 * log(1 + views) / log(1 + most views of that kind)
 
-where ``views`` is the listing's time-decayed view count (half-life
-``KWIKA_RANKING_HALF_LIFE_HOURS``) relative to the most viewed listing of its kind, on a
-log scale, and ``reviews`` is the review count on a log scale saturating at 200.
+``reviews`` is the review count on a log scale saturating at 200; ``views`` are
+time-decayed (half-life ``KWIKA_RANKING_HALF_LIFE_HOURS``). ``static_rank`` is computed
+when a listing is indexed; the actor only rewrites listings that have views, and a listing
+whose views have decayed to nothing falls back to its static rank.
 """
 
 from __future__ import annotations
@@ -23,11 +26,30 @@ from bson import ObjectId
 from kwika.core import clock, runtime
 from kwika.core.redis import REDIS_DOWN, redis_key
 from kwika.modules.discovery.documents import Listing, ListingKind
-from kwika.modules.discovery.listings import SOCIAL_PROOF_SATURATION
 
 W_VIEWS, W_RATING, W_REVIEWS, W_COMPLETE, W_VERIFIED = 40, 25, 15, 10, 10
+REVIEWS_SATURATION = 200
+FORGOTTEN_BELOW = 0.01  # decayed views under this count as none
 PENDING_KEY = redis_key("views", "pending")
 PENDING_TTL_SECONDS = 7 * 24 * 3600
+
+_TAKE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+return 1
+"""
+
+
+def static_rank(rating: float, reviews: int, verified: bool, completeness: float) -> float:
+    review_part = min(1.0, math.log10(1 + reviews) / math.log10(1 + REVIEWS_SATURATION))
+    return round(
+        W_RATING * max(0.0, min(rating, 5.0)) / 5
+        + W_REVIEWS * review_part
+        + W_COMPLETE * completeness
+        + W_VERIFIED * (1 if verified else 0),
+        4,
+    )
 
 
 async def record_view(kind: ListingKind, ref_id: str | ObjectId) -> None:
@@ -43,14 +65,6 @@ async def record_view(kind: ListingKind, ref_id: str | ObjectId) -> None:
         return
 
 
-_TAKE = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('RENAME', KEYS[1], KEYS[2])
-redis.call('EXPIRE', KEYS[2], ARGV[1])
-return 1
-"""
-
-
 async def _take_pending() -> dict[str, int]:
     """Atomically take the counts collected so far (new views start a fresh hash)."""
     client = runtime.get().redis
@@ -64,7 +78,7 @@ async def _take_pending() -> dict[str, int]:
 
 def decayed(views: float, since: datetime | None, now: datetime) -> float:
     if since is None or views <= 0:
-        return 0.0 if views <= 0 else views
+        return max(views, 0.0)
     hours = max(0.0, (now - since).total_seconds() / 3600)
     half_life = runtime.get().settings.ranking_half_life_hours
     return views * 0.5 ** (hours / half_life)
@@ -97,46 +111,43 @@ async def flush_views() -> int:
     return changed
 
 
-def score(listing: dict[str, Any], max_views: float, now: datetime) -> float:
-    views = decayed(listing.get("views_decayed", 0.0), listing.get("views_updated_at"), now)
-    view_part = math.log1p(views) / math.log1p(max_views) if max_views > 0 else 0.0
-    reviews = min(
-        1.0,
-        math.log10(1 + listing.get("review_count", 0)) / math.log10(1 + SOCIAL_PROOF_SATURATION),
-    )
-    return round(
-        W_VIEWS * view_part
-        + W_RATING * max(0.0, min(listing.get("rating", 0.0), 5.0)) / 5
-        + W_REVIEWS * reviews
-        + W_COMPLETE * listing.get("completeness", 0.0)
-        + W_VERIFIED * (1 if listing.get("verified") else 0),
-        4,
-    )
+def view_rank(views: float, most_views: float) -> float:
+    if views <= 0 or most_views <= 0:
+        return 0.0
+    return round(W_VIEWS * math.log1p(views) / math.log1p(most_views), 4)
 
 
 async def recompute() -> int:
-    """Recompute every listing's ranking score; returns how many changed."""
+    """Refresh the view part of the ranking of every viewed listing; returns writes made."""
     now = clock.now()
     collection = Listing.get_motor_collection()
     fields = {
         "kind": 1,
         "views_decayed": 1,
         "views_updated_at": 1,
-        "rating": 1,
-        "review_count": 1,
-        "completeness": 1,
-        "verified": 1,
-        "ranking_score": 1,
+        "static_rank": 1,
+        "view_rank": 1,
     }
-    rows = await collection.find({}, fields).to_list(None)
-    max_views: dict[str, float] = {}
+    rows = await collection.find({"views_decayed": {"$gt": 0}}, fields).to_list(None)
+    current = {
+        row["_id"]: decayed(row["views_decayed"], row.get("views_updated_at"), now) for row in rows
+    }
+    most: dict[str, float] = {}
     for row in rows:
-        views = decayed(row.get("views_decayed", 0.0), row.get("views_updated_at"), now)
-        max_views[row["kind"]] = max(max_views.get(row["kind"], 0.0), views)
+        most[row["kind"]] = max(most.get(row["kind"], 0.0), current[row["_id"]])
     written = 0
     for row in rows:
-        value = score(row, max_views.get(row["kind"], 0.0), now)
-        if value != row.get("ranking_score"):
-            await collection.update_one({"_id": row["_id"]}, {"$set": {"ranking_score": value}})
-            written += 1
+        views = current[row["_id"]]
+        update: dict[str, Any]
+        if views < FORGOTTEN_BELOW:
+            update = {"views_decayed": 0.0, "view_rank": 0.0}
+            rank = 0.0
+        else:
+            rank = view_rank(views, most[row["kind"]])
+            if rank == row.get("view_rank"):
+                continue
+            update = {"view_rank": rank}
+        update["ranking_score"] = round(row.get("static_rank", 0.0) + rank, 4)
+        await collection.update_one({"_id": row["_id"]}, {"$set": update})
+        written += 1
     return written
