@@ -15,8 +15,11 @@ from typing import Any
 import httpx
 import pyotp
 import socketio
+from bson import ObjectId
 
 from kwika.integrations.outbox import Outbox as OutboxFile
+from kwika.modules import providers
+from tests.modules.media import samples
 
 PASSWORD = "Kwika-Strong-2026"
 
@@ -278,3 +281,71 @@ async def staff_sign_in(client: httpx.AsyncClient, staff: Staff, step: int = 0) 
     staff.access_token, staff.refresh_token = result["access_token"], result["refresh_token"]
     staff.id = result["staff"]["id"]
     return staff
+
+
+# ---------------------------------------------------------------- providers and the catalogue
+
+STAFF_REVIEWER = "5f0000000000000000000001"  # a staff id for service-level reviews in tests
+_ACCOUNT_FIELDS = ("first_name", "last_name", "email", "phone", "username")
+
+
+async def make_provider(
+    client: httpx.AsyncClient,
+    outbox: Outbox,
+    *,
+    kinds: tuple[str, ...] = ("vendor",),
+    **fields: Any,
+) -> Account:
+    """A verified, signed-in user who became a provider (``extra["provider"]``)."""
+    account_fields = {k: fields.pop(k) for k in _ACCOUNT_FIELDS if k in fields}
+    account = await register(client, outbox, **account_fields)
+    response = await client.post(
+        "/providers/me", headers=account.headers, json={"kinds": list(kinds), **fields}
+    )
+    assert response.status_code == 201, response.text
+    account.extra["provider"] = data(response)
+    return account
+
+
+async def make_company(
+    client: httpx.AsyncClient, account: Account, **fields: Any
+) -> dict[str, Any]:
+    payload = {"name": f"Company {_unique()}", "district": "Kinondoni", **fields}
+    response = await client.post("/companies", headers=account.headers, json=payload)
+    assert response.status_code == 201, response.text
+    return data(response)
+
+
+async def make_guide(client: httpx.AsyncClient, outbox: Outbox, **application: Any) -> Account:
+    """A user whose guide application (resume + video) staff approved."""
+    account = await register(client, outbox, first_name="Baraka")
+    form = {
+        "bio": "Born in Arusha, guiding climbers and walkers for ten years.",
+        "region": "Arusha",
+        "specializations": "Mountain treks, Wildlife",
+        "languages": "English, Swahili",
+        "years_experience": "10",
+        **application,
+    }
+    response = await client.post(
+        "/guides/apply",
+        headers=account.headers,
+        data=form,
+        files={
+            "resume": ("cv.pdf", samples.PDF, "application/pdf"),
+            "video": ("intro.mp4", samples.mp4(), "video/mp4"),
+        },
+    )
+    assert response.status_code == 201, response.text
+    await providers.approve_verification(data(response)["id"], ObjectId(STAFF_REVIEWER))
+    me = await client.get("/providers/me", headers=account.headers)
+    account.extra["provider"] = data(me)
+    return account
+
+
+async def reference_ids(client: httpx.AsyncClient, category: str) -> dict[str, str]:
+    """``{"category": id, <type name>: id, ...}`` of a seeded service category."""
+    categories = data(await client.get("/references/service-categories"))
+    found = next(c for c in categories if c["name"] == category)
+    types = data(await client.get(f"/references/service-types/category/{found['id']}"))
+    return {"category": found["id"], **{t["name"]: t["id"] for t in types}}

@@ -20,6 +20,8 @@ MODULE_NAMES = (
     "media",
     "reference",
     "discovery",
+    "providers",
+    "catalogue",
 )
 
 

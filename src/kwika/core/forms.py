@@ -12,6 +12,10 @@ request keeps nothing.
 
     FormAsJson(files={"attachments": FileField(store=..., discard=..., max_files=5)})
 
+:class:`FormWithFiles` instead keeps the files of named fields aside for the handler
+(``images``, ``document``), which reads them with :func:`uploaded_files`: for routes whose
+service decides per file (seed 003 7.3: service fields and ``images`` in one body).
+
 Bodies are limited by the route's ``request_max_body_size``; each file's own limit is the
 callback's business.
 """
@@ -38,6 +42,7 @@ from kwika.core.errors import FieldError, Unauthorized, ValidationFailed
 log = logging.getLogger(__name__)
 
 FORM_TYPES = (b"multipart/form-data", b"application/x-www-form-urlencoded")
+FILES_STATE_KEY = "kwika.uploaded_files"
 
 # (owner id, the uploaded part, the field name for errors, e.g. "attachments.2") -> file id
 StoreFile = Callable[[ObjectId, UploadFile, str], Awaitable[str]]
@@ -106,6 +111,8 @@ def form_to_dict(items: list[tuple[str, Any]], list_fields: frozenset[str] = fro
 
 class FormAsJson(ASGIMiddleware):
     scopes = ("http",)  # type: ignore[assignment]
+    # Fields whose files are kept for the handler (FormWithFiles); any other file is refused.
+    keep: tuple[str, ...] = ()
 
     def __init__(self, files: Mapping[str, FileField] | None = None) -> None:
         self.files = dict(files or {})
@@ -115,17 +122,48 @@ class FormAsJson(ASGIMiddleware):
             await next_app(scope, receive, send)
             return
         form = await Request(scope, receive).form()
-        items = list(form.multi_items())
+        kept, rest = self._set_aside(list(form.multi_items()))
         stored: list[tuple[FileField, str]] = []
         try:
-            items = await self._store_files(scope, items, stored)
+            items = await self._store_files(scope, rest, stored)
             body = json.dumps(form_to_dict(items, frozenset(self.files))).encode()
         except BaseException:
             await _discard(stored)
+            await _close_uploads([(name, f) for name, files in kept.items() for f in files])
             raise
         finally:
-            await _close_uploads(form.multi_items())
+            await _close_uploads(rest)
         scope, replay = _as_json_request(scope, body)
+        if self.keep:
+            scope.setdefault("state", {})[FILES_STATE_KEY] = kept
+        try:
+            await self._forward(scope, replay, send, next_app, stored)
+        finally:
+            # Kept files were parsed here, not by Litestar: close their spooled temp files.
+            await _close_uploads([(name, f) for name, files in kept.items() for f in files])
+
+    def _set_aside(
+        self, items: list[tuple[str, Any]]
+    ) -> tuple[dict[str, list[UploadFile]], list[tuple[str, Any]]]:
+        kept: dict[str, list[UploadFile]] = {name: [] for name in self.keep}
+        rest = []
+        for key, value in items:
+            name = _field_name(key)
+            if isinstance(value, UploadFile) and name in kept:
+                if not _is_empty_part(value):
+                    kept[name].append(value)
+            else:
+                rest.append((key, value))
+        return kept, rest
+
+    async def _forward(
+        self,
+        scope: Scope,
+        replay: Receive,
+        send: Send,
+        next_app: ASGIApp,
+        stored: list[tuple[FileField, str]],
+    ) -> None:
         if not stored:
             await next_app(scope, replay, send)
             return
@@ -233,3 +271,20 @@ async def _close_uploads(items: list[tuple[str, Any]]) -> None:
         if isinstance(value, UploadFile):
             with contextlib.suppress(Exception):
                 await value.close()
+
+
+class FormWithFiles(FormAsJson):
+    """:class:`FormAsJson` for routes that take files too and decide about them in the
+    service: the files of ``file_fields`` are kept for the handler (:func:`uploaded_files`);
+    a JSON body simply has none."""
+
+    def __init__(self, *file_fields: str) -> None:
+        super().__init__()
+        self.keep = file_fields
+
+
+def uploaded_files(request: Request[Any, Any, Any], name: str) -> list[UploadFile]:
+    """The files sent under ``name`` (``name`` or ``name[]``) to a :class:`FormWithFiles`
+    route, in the order sent; empty for JSON bodies."""
+    kept: dict[str, list[UploadFile]] = request.scope.get("state", {}).get(FILES_STATE_KEY, {})
+    return list(kept.get(name, []))

@@ -9,7 +9,7 @@ from typing import Any
 from beanie import Document
 
 from kwika.core.scheduler import Schedule
-from kwika.core.signals import Receiver, Signal
+from kwika.core.signals import Guard, GuardReceiver, Receiver, Signal
 
 Seeder = Callable[["SeedContext"], Awaitable[int]]
 StartupHook = Callable[[], Awaitable[None]]
@@ -36,6 +36,6 @@ class ModuleSpec:
     seeders: Sequence[Seeder] = ()
     # Run once when a process (API or worker) has its runtime.
     on_startup: Sequence[StartupHook] = ()
-    # (signal of another module, receiver of this one), connected by the registry.
-    receivers: Sequence[tuple[Signal, Receiver]] = ()
+    # (signal or guard of another module, receiver of this one), connected by the registry.
+    receivers: Sequence[tuple[Signal, Receiver] | tuple[Guard, GuardReceiver]] = ()
     tags: Sequence[dict[str, str]] = field(default_factory=tuple)

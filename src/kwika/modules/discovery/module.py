@@ -1,6 +1,6 @@
 from kwika.core.module import ModuleSpec
 from kwika.core.scheduler import Schedule
-from kwika.modules.discovery import tasks
+from kwika.modules.discovery import feeds, tasks
 from kwika.modules.discovery.controllers import CONTROLLERS
 from kwika.modules.discovery.documents import Listing, SavedListing, SearchTerm
 
@@ -9,6 +9,8 @@ module = ModuleSpec(
     route_handlers=CONTROLLERS,
     documents=[Listing, SearchTerm, SavedListing],
     task_modules=["kwika.modules.discovery.tasks"],
+    # Listings follow what providers and the catalogue announce (feeds.py).
+    receivers=feeds.RECEIVERS,
     schedules=[
         Schedule(
             "discovery.flush_views",

@@ -16,6 +16,7 @@ from kwika.modules.identity.public import (
     set_account_type,
     set_avatar,
 )
+from kwika.modules.identity.validation import normalize_phone
 
 __all__ = [
     "Contacts",
@@ -24,6 +25,7 @@ __all__ = [
     "get_contacts",
     "get_user_summaries",
     "get_user_summary",
+    "normalize_phone",
     "set_account_type",
     "set_avatar",
     "signals",

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Literal
+
+ServiceKind = Literal["service", "experience"]
+ServiceStatus = Literal["active", "inactive", "suspended"]
+OwnerStatus = Literal["active", "inactive"]
+PriceType = Literal["fixed", "range", "starting_from", "custom"]
+PriceUnit = Literal["per_event", "per_hour", "per_day", "per_person"]
+ServiceVerification = Literal["unverified", "pending", "verified", "rejected"]
+KycStatus = Literal["pending", "approved", "rejected"]
+KycShownStatus = Literal["not_submitted", "pending", "approved", "rejected"]
+# Seed 002 Task 6.
+ExperienceCategory = Literal["nightlife", "cultural", "adventure", "food", "nature"]
+EXPERIENCE_CATEGORIES: tuple[str, ...] = ("nightlife", "cultural", "adventure", "food", "nature")
+
+MAX_SERVICE_IMAGES = 10  # seed 003 7.3
+MAX_PACKAGES_PER_SERVICE = 20
+MAX_BULK_CATEGORIES = 100
+SERVICE_IMAGE_CONTEXTS = ("service_image", "image")
+PROMOTION_IMAGE_CONTEXTS = ("promotion_image", "image")
+KYC_CONTEXTS = ("kyc_document",)
+MAX_PROMOTION_DAYS = 366

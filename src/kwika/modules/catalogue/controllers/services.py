@@ -1,0 +1,386 @@
+"""Seed 003 modules 7 and 8: the vendor dashboard's services, their images, KYC documents
+and packages. Everything here is the owner's: another provider's service is 404."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, delete, get, post, put
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from kwika.core.auth import Client, CurrentPrincipal, require_user
+from kwika.core.envelope import Envelope, errors, ok
+from kwika.core.forms import FormAsJson, FormWithFiles, uploaded_files
+from kwika.core.ids import parse_id
+from kwika.core.pagination import Paging
+from kwika.modules.catalogue.schemas import (
+    ImagesIn,
+    KycRequirementStatusOut,
+    KycResubmitIn,
+    KycStatusOut,
+    KycUploadIn,
+    PackageIn,
+    PackageOut,
+    PackageReorderIn,
+    PackageUpdateIn,
+    ServiceDetailOut,
+    ServiceIn,
+    ServiceOut,
+    ServicesPage,
+    ServiceUpdateIn,
+)
+from kwika.modules.catalogue.services import images, kyc, listings, packages
+from kwika.modules.catalogue.services.views import service_out
+from kwika.modules.catalogue.uploads import KYC_BODY_LIMIT, SERVICE_BODY_LIMIT
+
+BEARER = [{"BearerToken": []}]
+
+
+def _first(request: Request[Any, Any, Any], name: str) -> Any:
+    files = uploaded_files(request, name)
+    return files[0] if files else None
+
+
+class UserServicesController(Controller):
+    path = "/user-services"
+    tags = ["Services"]
+    guards = [require_user]
+    security = BEARER
+
+    @get(summary="My services", responses=errors(401))
+    async def list_services(
+        self,
+        principal: CurrentPrincipal,
+        paging: Paging,
+        status: Annotated[
+            str | None, QueryParameter(description="active, inactive, suspended or all")
+        ] = None,
+        verification_status: Annotated[
+            str | None,
+            QueryParameter(description="unverified, pending, verified, rejected or all"),
+        ] = None,
+        category_id: Annotated[
+            str | None, QueryParameter(description="A service category (reference) id")
+        ] = None,
+        kind: Annotated[str | None, QueryParameter(description="service or experience")] = None,
+        company_id: Annotated[str | None, QueryParameter(description="One company's")] = None,
+        catalogue_id: Annotated[str | None, QueryParameter(description="One catalogue's")] = None,
+        sort_by: Annotated[
+            str, QueryParameter(description="created_at, title, rating, review_count")
+        ] = "created_at",
+        sort_order: Annotated[str, QueryParameter(description="asc or desc")] = "desc",
+    ) -> Envelope[ServicesPage]:
+        """Seed 003 7.1: your services and experiences with a `summary` of all of them
+        (`items` and seed 003's `services` hold the same page)."""
+        return ok(
+            await listings.list_mine(
+                principal,
+                paging,
+                status=status,
+                verification_status=verification_status,
+                category_id=category_id,
+                kind=kind,
+                company_id=company_id,
+                catalogue_id=catalogue_id,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            "Services retrieved successfully",
+        )
+
+    @post(
+        summary="Create a service",
+        middleware=[FormWithFiles("images")],
+        request_max_body_size=SERVICE_BODY_LIMIT,
+        responses=errors(401, 403, 404, 413),
+    )
+    async def create_service(
+        self,
+        principal: CurrentPrincipal,
+        request: Request[Any, Any, Any],
+        data: JSONBody[ServiceIn],
+        client: Client,
+    ) -> Envelope[ServiceOut]:
+        """Seed 003 7.3 as multipart (fields plus up to 10 `images`, 10 MB each, 5 per
+        request) or JSON (`image_ids` of images uploaded first with context `service_image`).
+        Required: `title` (or seed 000 `name`), `description`, and a price that fits
+        `price_type` (`fixed`/`starting_from`: `min_price` or seed 000 `price`; `range`: both
+        `min_price` and `max_price`). `service_type_id` (seed 000's optional type) sets
+        `service_category_id`. `company_id`, `catalogue_id` and `category_id` must be yours
+        and of one company (404 otherwise). `kind: experience` is for guides (403
+        `GUIDE_REQUIRED`). Needs a provider profile (403 `PROVIDER_PROFILE_REQUIRED`)."""
+        return ok(
+            await listings.create(
+                principal,
+                data,
+                uploaded_files(request, "images"),
+                client,  # type: ignore[arg-type]
+            ),
+            "Service created successfully",
+        )
+
+    @get("/{service_id:str}", summary="One of my services", responses=errors(401, 404))
+    async def get_service(
+        self, principal: CurrentPrincipal, service_id: FromPath[str]
+    ) -> Envelope[ServiceDetailOut]:
+        """Seed 003 7.2: with its `packages` and `kyc_status`."""
+        service = await listings.get_mine(principal, service_id)
+        out = await service_out(service)
+        detail = ServiceDetailOut(
+            **out.model_dump(),
+            packages=await packages.packages_of(service.id),
+            kyc_status=await kyc.summary_of(service),
+        )
+        return ok(detail, "Service retrieved successfully")
+
+    @put(
+        "/{service_id:str}",
+        summary="Update my service",
+        middleware=[FormWithFiles("images")],
+        request_max_body_size=SERVICE_BODY_LIMIT,
+        responses=errors(401, 404, 409, 413),
+    )
+    async def update_service(
+        self,
+        principal: CurrentPrincipal,
+        service_id: FromPath[str],
+        request: Request[Any, Any, Any],
+        data: JSONBody[ServiceUpdateIn],
+        client: Client,
+    ) -> Envelope[ServiceOut]:
+        """Seed 003 7.4: send only what changes (`null` clears an optional field). Images:
+        new `images` files or `image_ids` are added, `remove_images` (ids) removed,
+        `primary_image_id` becomes the primary. `status`: `active` or `inactive` (a service
+        our team suspended: 409 `SERVICE_SUSPENDED`). The service type cannot change once
+        KYC documents were sent (409 `KYC_SUBMITTED`)."""
+        return ok(
+            await listings.update(
+                principal, service_id, data, uploaded_files(request, "images"), client
+            ),
+            "Service updated successfully",
+        )
+
+    @delete(
+        "/{service_id:str}",
+        status_code=200,
+        summary="Delete my service",
+        responses=errors(401, 404, 409),
+    )
+    async def delete_service(
+        self, principal: CurrentPrincipal, service_id: FromPath[str], client: Client
+    ) -> Envelope[None]:
+        """Seed 003 7.5: with its packages, images and KYC documents. While it has active
+        bookings: 409 `IN_USE` (`data.active_bookings`)."""
+        await listings.delete(principal, service_id, client)
+        return ok(None, "Service deleted successfully")
+
+    # ------------------------------------------------------------ images
+
+    @post(
+        "/{service_id:str}/images",
+        status_code=200,
+        summary="Add images to my service",
+        middleware=[FormWithFiles("images")],
+        request_max_body_size=SERVICE_BODY_LIMIT,
+        responses=errors(401, 404, 413),
+    )
+    async def add_images(
+        self,
+        principal: CurrentPrincipal,
+        service_id: FromPath[str],
+        request: Request[Any, Any, Any],
+        data: JSONBody[ImagesIn],
+    ) -> Envelope[ServiceOut]:
+        """Multipart `images` files or JSON `image_ids`; at most 10 images per service."""
+        return ok(
+            await images.add_images(
+                principal,
+                parse_id(service_id, "Service"),
+                uploaded_files(request, "images"),
+                data.image_ids,
+            ),
+            "Images added successfully",
+        )
+
+    @delete(
+        "/{service_id:str}/images/{image_id:str}",
+        status_code=200,
+        summary="Remove an image",
+        responses=errors(401, 404),
+    )
+    async def remove_image(
+        self, principal: CurrentPrincipal, service_id: FromPath[str], image_id: FromPath[str]
+    ) -> Envelope[ServiceOut]:
+        """The file is deleted; if it was the primary image, the next one becomes primary."""
+        return ok(
+            await images.remove_image(principal, parse_id(service_id, "Service"), image_id),
+            "Image removed successfully",
+        )
+
+    @put(
+        "/{service_id:str}/images/{image_id:str}/primary",
+        summary="Make an image the primary one",
+        responses=errors(401, 404),
+    )
+    async def set_primary_image(
+        self, principal: CurrentPrincipal, service_id: FromPath[str], image_id: FromPath[str]
+    ) -> Envelope[ServiceOut]:
+        """The primary image is the service's `image` in lists."""
+        return ok(
+            await images.set_primary(principal, parse_id(service_id, "Service"), image_id),
+            "Primary image updated",
+        )
+
+    # ------------------------------------------------------------ KYC
+
+    @get("/{service_id:str}/kyc", summary="My service's KYC", responses=errors(401, 404))
+    async def kyc_status(
+        self, principal: CurrentPrincipal, service_id: FromPath[str]
+    ) -> Envelope[KycStatusOut]:
+        """Seed 003 7.6: every requirement of the service's type with its accepted formats,
+        size and the state of your document (`not_submitted`, `pending`, `approved`,
+        `rejected`). `progress` is the share of required documents approved."""
+        return ok(await kyc.get_status(principal, service_id), "KYC status retrieved successfully")
+
+    @post(
+        "/{service_id:str}/kyc",
+        summary="Upload a KYC document",
+        middleware=[FormWithFiles("document")],
+        request_max_body_size=KYC_BODY_LIMIT,
+        responses=errors(401, 404, 409, 413),
+    )
+    async def upload_kyc(
+        self,
+        principal: CurrentPrincipal,
+        service_id: FromPath[str],
+        request: Request[Any, Any, Any],
+        data: JSONBody[KycUploadIn],
+    ) -> Envelope[KycRequirementStatusOut]:
+        """Seed 003 7.7, multipart `kyc_requirement_id`, `document`, `notes` (or JSON with
+        `file_id` of a `kyc_document` upload). The file must be one of the requirement's
+        `accepted_formats` (read from its content) and within `max_file_size_mb`: otherwise
+        400 on `document`. One document per requirement: a second is 409
+        `KYC_ALREADY_SUBMITTED` (resubmit with PUT)."""
+        return ok(
+            await kyc.upload(principal, service_id, data, _first(request, "document")),
+            "Document uploaded successfully",
+        )
+
+    @delete(
+        "/{service_id:str}/kyc/{kyc_id:str}",
+        status_code=200,
+        summary="Remove a KYC document",
+        responses=errors(401, 404, 409),
+    )
+    async def remove_kyc(
+        self, principal: CurrentPrincipal, service_id: FromPath[str], kyc_id: FromPath[str]
+    ) -> Envelope[None]:
+        """Seed 003 7.8. `kyc_id` is the requirement id (or the document id). An approved
+        document cannot be removed: 409 `KYC_DOCUMENT_APPROVED`."""
+        await kyc.remove(principal, service_id, kyc_id)
+        return ok(None, "Document removed successfully")
+
+    @put(
+        "/{service_id:str}/kyc/{kyc_id:str}",
+        summary="Resubmit a KYC document",
+        middleware=[FormWithFiles("document")],
+        request_max_body_size=KYC_BODY_LIMIT,
+        responses=errors(401, 404, 409, 413),
+    )
+    async def resubmit_kyc(
+        self,
+        principal: CurrentPrincipal,
+        service_id: FromPath[str],
+        kyc_id: FromPath[str],
+        request: Request[Any, Any, Any],
+        data: JSONBody[KycResubmitIn],
+    ) -> Envelope[KycRequirementStatusOut]:
+        """Seed 003 7.9: a new `document` (or `file_id`) for a rejected or pending one; it
+        is pending again and `resubmit_count` grows. Approved: 409."""
+        return ok(
+            await kyc.resubmit(principal, service_id, kyc_id, data, _first(request, "document")),
+            "Document resubmitted successfully",
+        )
+
+    # ------------------------------------------------------------ packages
+
+    @get(
+        "/{service_id:str}/packages",
+        summary="My service's packages",
+        responses=errors(401, 404),
+    )
+    async def list_packages(
+        self, principal: CurrentPrincipal, service_id: FromPath[str]
+    ) -> Envelope[list[PackageOut]]:
+        """Seed 003 8.1, in `display_order`."""
+        return ok(
+            await packages.list_packages(principal, service_id),
+            "Packages retrieved successfully",
+        )
+
+    @post(
+        "/{service_id:str}/packages",
+        summary="Create a package",
+        middleware=[FormAsJson()],
+        responses=errors(401, 404),
+    )
+    async def create_package(
+        self, principal: CurrentPrincipal, service_id: FromPath[str], data: JSONBody[PackageIn]
+    ) -> Envelope[PackageOut]:
+        """Seed 003 8.2: priced in the service's currency; `features` needs at least one
+        item; `compare_at_price` (the price before a discount) is not below `price`. Without
+        `display_order` the package goes last. At most 20 per service."""
+        return ok(
+            await packages.create(principal, service_id, data), "Package created successfully"
+        )
+
+    @put(
+        "/{service_id:str}/packages/reorder",
+        summary="Reorder packages",
+        responses=errors(401, 404),
+    )
+    async def reorder_packages(
+        self,
+        principal: CurrentPrincipal,
+        service_id: FromPath[str],
+        data: JSONBody[PackageReorderIn],
+    ) -> Envelope[list[PackageOut]]:
+        """Seed 003 8.5: `order: [{package_id, display_order}]`. Every id must be a package
+        of this service, each once (400 on `order.N.package_id`); packages left out keep
+        their order. Answers the packages in their new order."""
+        return ok(
+            await packages.reorder(principal, service_id, data),
+            "Packages reordered successfully",
+        )
+
+    @put(
+        "/{service_id:str}/packages/{package_id:str}",
+        summary="Update a package",
+        middleware=[FormAsJson()],
+        responses=errors(401, 404),
+    )
+    async def update_package(
+        self,
+        principal: CurrentPrincipal,
+        service_id: FromPath[str],
+        package_id: FromPath[str],
+        data: JSONBody[PackageUpdateIn],
+    ) -> Envelope[PackageOut]:
+        """Seed 003 8.3: send only what changes."""
+        return ok(
+            await packages.update(principal, service_id, package_id, data),
+            "Package updated successfully",
+        )
+
+    @delete(
+        "/{service_id:str}/packages/{package_id:str}",
+        status_code=200,
+        summary="Delete a package",
+        responses=errors(401, 404, 409),
+    )
+    async def delete_package(
+        self, principal: CurrentPrincipal, service_id: FromPath[str], package_id: FromPath[str]
+    ) -> Envelope[None]:
+        """Seed 003 8.4. While it has active bookings: 409 `IN_USE`."""
+        await packages.delete(principal, service_id, package_id)
+        return ok(None, "Package deleted successfully")

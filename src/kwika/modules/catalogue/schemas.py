@@ -1,0 +1,512 @@
+"""Request and response schemas of the catalogue."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field
+
+from kwika.core.geo import Latitude, Longitude
+from kwika.core.money import Amount
+from kwika.core.pagination import PaginationMeta
+from kwika.core.schemas import RequestSchema, ResponseSchema
+from kwika.core.text import text_list
+from kwika.modules.catalogue.constants import (
+    MAX_BULK_CATEGORIES,
+    MAX_SERVICE_IMAGES,
+    ExperienceCategory,
+    KycShownStatus,
+    OwnerStatus,
+    PriceType,
+    PriceUnit,
+    ServiceKind,
+    ServiceStatus,
+    ServiceVerification,
+)
+
+Ids = text_list(24)
+Areas = text_list(100)
+Languages = text_list(40)
+Highlights = text_list(200)
+Features = text_list(200)
+
+
+def _day_or_moment(value: object) -> object:
+    """``"2025-03-01"`` is a day (pydantic would read it as midnight); longer text is a
+    moment."""
+    if isinstance(value, str) and len(value.strip()) == 10:
+        return date.fromisoformat(value.strip())
+    return value
+
+
+DayOrMoment = Annotated[datetime | date, BeforeValidator(_day_or_moment)]
+Money = Annotated[str, Field(description='Decimal string, e.g. "150000.00"')]
+
+# ---------------------------------------------------------------- catalogues and categories
+
+
+class CatalogueIn(RequestSchema):
+    name: str = Field(min_length=2, max_length=100)
+    description: str | None = Field(default=None, max_length=1000)
+    is_active: bool = True
+    display_order: int = Field(default=0, ge=0, le=10000)
+
+
+class CatalogueUpdateIn(RequestSchema):
+    name: str | None = Field(default=None, min_length=2, max_length=100)
+    description: str | None = Field(default=None, max_length=1000)
+    is_active: bool | None = None
+    display_order: int | None = Field(default=None, ge=0, le=10000)
+
+
+class CatalogueOut(ResponseSchema):
+    id: str
+    company_id: str
+    name: str
+    description: str | None
+    is_active: bool
+    display_order: int
+    service_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CategoryIn(RequestSchema):
+    name: str = Field(min_length=2, max_length=100)
+    description: str | None = Field(default=None, max_length=500)
+
+
+class CategoryUpdateIn(RequestSchema):
+    name: str | None = Field(default=None, min_length=2, max_length=100)
+    description: str | None = Field(default=None, max_length=500)
+
+
+class CategoryBulkIn(RequestSchema):
+    categories: list[CategoryIn] = Field(min_length=1, max_length=MAX_BULK_CATEGORIES)
+
+
+class CategoryOut(ResponseSchema):
+    id: str
+    company_id: str
+    name: str
+    description: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CategoryBulkOut(ResponseSchema):
+    created: list[CategoryOut]
+    updated: list[CategoryOut]
+
+
+# ---------------------------------------------------------------- services
+
+
+class _ServiceFields(RequestSchema):
+    """Fields a service and an experience share."""
+
+    description: str | None = Field(default=None, min_length=1, max_length=5000)
+    short_description: str | None = Field(default=None, max_length=200)
+    max_price: Amount | None = None
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    price_unit: PriceUnit | None = None
+    price_notes: str | None = Field(default=None, max_length=500)
+    location: str | None = Field(default=None, max_length=150, description="City or area")
+    full_address: str | None = Field(default=None, max_length=300)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    service_areas: Areas | None = Field(default=None, max_length=30)
+    travel_fee_info: str | None = Field(default=None, max_length=500)
+    years_experience: int | None = Field(default=None, ge=0, le=80)
+    team_size: int | None = Field(default=None, ge=1, le=10000)
+    languages: Languages | None = Field(default=None, max_length=20)
+    booking_lead_time_days: int | None = Field(default=None, ge=0, le=365)
+    cancellation_policy: str | None = Field(default=None, max_length=2000)
+    insurance_info: str | None = Field(default=None, max_length=500)
+    highlights: Highlights | None = Field(default=None, max_length=20)
+    company_id: str | None = None
+    catalogue_id: str | None = None
+    category_id: str | None = Field(default=None, description="One of the company's categories")
+    business_phone_id: str | None = Field(
+        default=None, description="One of your verified business phones"
+    )
+    is_available: bool | None = None
+    status: OwnerStatus | None = None
+    duration_hours: float | None = Field(default=None, gt=0, le=720)
+    min_group_size: int | None = Field(default=None, ge=1, le=1000)
+    max_group_size: int | None = Field(default=None, ge=1, le=1000)
+    meeting_point: str | None = Field(default=None, max_length=300)
+
+
+class ServiceIn(_ServiceFields):
+    """Seed 003 7.3 fields, seed 000 names (`name` = `title`, `price` = `min_price`) and the
+    issue 4 additions. Multipart: `images` files too."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=100)
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    kind: ServiceKind = "service"
+    service_category_id: str | None = None
+    service_type_id: str | None = Field(default=None, description="Seed 000's optional type")
+    min_price: Amount | None = None
+    price: Amount | None = None
+    price_type: PriceType | None = None
+    experience_category: ExperienceCategory | None = None
+    image_ids: Ids = Field(
+        default_factory=list,
+        max_length=MAX_SERVICE_IMAGES,
+        description="Images uploaded first (context `service_image`)",
+    )
+
+
+class ServiceUpdateIn(ServiceIn):
+    """Seed 003 7.4: every field optional; `remove_images` (ids, a JSON array or
+    comma-separated) and `primary_image_id`; new `images` files (multipart) or `image_ids`
+    are added."""
+
+    kind: ServiceKind | None = None  # type: ignore[assignment]
+    remove_images: Ids = Field(default_factory=list, max_length=MAX_SERVICE_IMAGES)
+    primary_image_id: str | None = None
+
+
+class ExperienceIn(_ServiceFields):
+    """Seed 002 Task 6: an experience is a service of kind `experience`."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=100)
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    category: ExperienceCategory | None = Field(
+        default=None, description="nightlife, cultural, adventure, food or nature"
+    )
+    price: Amount | None = Field(default=None, description="Per person unless price_unit says")
+    image_ids: Ids = Field(default_factory=list, max_length=MAX_SERVICE_IMAGES)
+
+
+class ExperienceUpdateIn(ExperienceIn):
+    remove_images: Ids = Field(default_factory=list, max_length=MAX_SERVICE_IMAGES)
+    primary_image_id: str | None = None
+
+
+class ImagesIn(RequestSchema):
+    image_ids: Ids = Field(default_factory=list, max_length=MAX_SERVICE_IMAGES)
+
+
+class CategoryRefOut(ResponseSchema):
+    id: str
+    name: str
+    icon: str | None
+
+
+class TypeRefOut(ResponseSchema):
+    id: str
+    name: str
+    category_id: str
+
+
+class PhoneOut(ResponseSchema):
+    id: str
+    phone_number: str
+
+
+class ImageOut(ResponseSchema):
+    id: str
+    url: str
+    thumbnail_url: str | None
+    alt: str | None
+    caption: str | None
+    is_primary: bool
+    display_order: int
+
+
+class ExperienceOut(ResponseSchema):
+    category: ExperienceCategory | None
+    duration_hours: float | None
+    min_group_size: int
+    max_group_size: int | None
+    meeting_point: str | None
+
+
+class ServiceOut(ResponseSchema):
+    id: str
+    user_id: str
+    provider_id: str
+    kind: ServiceKind
+    title: str
+    name: str = Field(description="Seed 000 name of `title`")
+    description: str
+    short_description: str | None
+    service_category_id: str | None
+    service_category: CategoryRefOut | None
+    service_type_id: str | None
+    service_type: TypeRefOut | None
+    company_id: str | None
+    catalogue_id: str | None
+    category_id: str | None
+    min_price: Money | None
+    max_price: Money | None
+    price: Money | None = Field(description="Seed 000 name of `min_price`")
+    currency: str
+    price_type: PriceType
+    price_unit: PriceUnit | None
+    price_notes: str | None
+    location: str | None
+    full_address: str | None
+    latitude: float | None
+    longitude: float | None
+    service_areas: list[str]
+    travel_fee_info: str | None
+    years_experience: int | None
+    team_size: int | None
+    languages: list[str]
+    booking_lead_time_days: int | None
+    cancellation_policy: str | None
+    insurance_info: str | None
+    highlights: list[str]
+    business_phone: PhoneOut | None
+    status: ServiceStatus
+    is_available: bool
+    availability: Literal["available", "unavailable"]
+    verification_status: ServiceVerification
+    verification_progress: int
+    verified_at: datetime | None
+    images: list[ImageOut]
+    image: str | None = Field(description="URL of the primary image (seed 000 `image`)")
+    rating: float | None
+    review_count: int
+    booking_count: int
+    package_count: int
+    experience: ExperienceOut | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ServiceSummaryOut(ResponseSchema):
+    total_services: int
+    active_services: int
+    verified_services: int
+    pending_verification: int
+    total_bookings: int
+    total_reviews: int
+    average_rating: float | None
+
+
+class ServicesPage(ResponseSchema):
+    items: list[ServiceOut]
+    services: list[ServiceOut] = Field(description="The same items under seed 003's name")
+    summary: ServiceSummaryOut
+    pagination: PaginationMeta
+
+
+class ExperiencesPage(ResponseSchema):
+    items: list[ServiceOut]
+    pagination: PaginationMeta
+
+
+# ---------------------------------------------------------------- KYC
+
+
+class KycUploadIn(RequestSchema):
+    kyc_requirement_id: str | None = None
+    file_id: str | None = Field(default=None, description="JSON: a `kyc_document` upload")
+    notes: str | None = Field(default=None, max_length=1000)
+
+
+class KycResubmitIn(RequestSchema):
+    file_id: str | None = None
+    notes: str | None = Field(default=None, max_length=1000)
+
+
+class KycRequirementStatusOut(ResponseSchema):
+    id: str = Field(description="The KYC requirement id")
+    kyc_requirement_id: str
+    document_id: str | None
+    name: str
+    description: str | None
+    document_type: str
+    is_required: bool
+    accepted_formats: list[str]
+    max_file_size_mb: int
+    status: KycShownStatus
+    document_url: str | None = Field(description="Signed, expires")
+    document_name: str | None
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    rejection_reason: str | None
+    notes: str | None
+    resubmit_count: int
+
+
+class KycStatusOut(ResponseSchema):
+    service_id: str
+    overall_status: ServiceVerification
+    progress: int
+    submitted_at: datetime | None
+    last_updated_at: datetime | None
+    requirements: list[KycRequirementStatusOut]
+
+
+class KycSubmissionOut(ResponseSchema):
+    """A service's KYC as staff review it (admin issue)."""
+
+    id: str = Field(description="The service id")
+    service_id: str
+    service_name: str
+    status: ServiceVerification
+    owner_id: str
+    submitted_at: datetime | None
+    files: list[KycRequirementStatusOut]
+
+
+class KycQueuePage(ResponseSchema):
+    items: list[KycSubmissionOut]
+    pagination: PaginationMeta
+
+
+# ---------------------------------------------------------------- packages
+
+
+class PackageIn(RequestSchema):
+    name: str = Field(min_length=1, max_length=50)
+    description: str | None = Field(default=None, max_length=500)
+    price: Amount
+    compare_at_price: Amount | None = None
+    duration_hours: float | None = Field(default=None, gt=0, le=720)
+    photographers_count: int | None = Field(default=None, ge=0, le=1000)
+    features: Features = Field(min_length=1, max_length=30)
+    deliverables: Features = Field(default_factory=list, max_length=30)
+    turnaround_days: int | None = Field(default=None, ge=0, le=365)
+    max_revisions: int | None = Field(default=None, ge=0, le=100)
+    is_popular: bool = False
+    is_active: bool = True
+    display_order: int | None = Field(default=None, ge=0, le=10000)
+
+
+class PackageUpdateIn(RequestSchema):
+    name: str | None = Field(default=None, min_length=1, max_length=50)
+    description: str | None = Field(default=None, max_length=500)
+    price: Amount | None = None
+    compare_at_price: Amount | None = None
+    duration_hours: float | None = Field(default=None, gt=0, le=720)
+    photographers_count: int | None = Field(default=None, ge=0, le=1000)
+    features: Features | None = Field(default=None, min_length=1, max_length=30)
+    deliverables: Features | None = Field(default=None, max_length=30)
+    turnaround_days: int | None = Field(default=None, ge=0, le=365)
+    max_revisions: int | None = Field(default=None, ge=0, le=100)
+    is_popular: bool | None = None
+    is_active: bool | None = None
+    display_order: int | None = Field(default=None, ge=0, le=10000)
+
+
+class PackageOrderItem(RequestSchema):
+    package_id: str
+    display_order: int = Field(ge=0, le=10000)
+
+
+class PackageReorderIn(RequestSchema):
+    order: list[PackageOrderItem] = Field(min_length=1, max_length=100)
+
+
+class PackageOut(ResponseSchema):
+    id: str
+    service_id: str
+    name: str
+    description: str | None
+    price: Money
+    currency: str
+    compare_at_price: Money | None
+    duration_hours: float | None
+    photographers_count: int | None
+    features: list[str]
+    deliverables: list[str]
+    turnaround_days: int | None
+    max_revisions: int | None
+    is_popular: bool
+    is_active: bool
+    booking_count: int
+    display_order: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class KycSummaryItem(ResponseSchema):
+    id: str
+    name: str
+    status: KycShownStatus
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+
+
+class KycSummaryOut(ResponseSchema):
+    overall_status: ServiceVerification
+    progress: int
+    requirements: list[KycSummaryItem]
+
+
+class ServiceDetailOut(ServiceOut):
+    """Seed 003 7.2: the service with its packages and KYC state."""
+
+    packages: list[PackageOut]
+    kyc_status: KycSummaryOut
+
+
+# ---------------------------------------------------------------- promotions
+
+
+class PromotionIn(RequestSchema):
+    name: str = Field(min_length=2, max_length=120)
+    category: str = Field(min_length=2, max_length=60)
+    description: str | None = Field(default=None, max_length=2000)
+    address: str | None = Field(default=None, max_length=300)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    start_date: DayOrMoment = Field(description="A date (start of day, UTC) or a time")
+    end_date: DayOrMoment = Field(description="A date (end of day, UTC) or a time")
+    price: Amount
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    company_id: str
+    image_id: str | None = Field(default=None, description="An image uploaded first")
+    is_active: bool = True
+
+
+class PromotionUpdateIn(RequestSchema):
+    name: str | None = Field(default=None, min_length=2, max_length=120)
+    category: str | None = Field(default=None, min_length=2, max_length=60)
+    description: str | None = Field(default=None, max_length=2000)
+    address: str | None = Field(default=None, max_length=300)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    start_date: DayOrMoment | None = None
+    end_date: DayOrMoment | None = None
+    price: Amount | None = None
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    image_id: str | None = None
+    is_active: bool | None = None
+
+
+class PromotionOut(ResponseSchema):
+    id: str
+    owner_id: str
+    provider_id: str
+    company_id: str
+    company_name: str | None
+    name: str
+    category: str
+    description: str | None
+    address: str | None
+    latitude: float | None
+    longitude: float | None
+    start_date: datetime
+    end_date: datetime
+    status: Literal["scheduled", "active", "expired", "inactive"]
+    price: Money
+    currency: str
+    image: str | None = Field(description="Image URL")
+    thumbnail_url: str | None
+    image_id: str | None
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class PromotionsPage(ResponseSchema):
+    items: list[PromotionOut]
+    pagination: PaginationMeta

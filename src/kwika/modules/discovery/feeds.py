@@ -1,0 +1,197 @@
+"""Keeping listings current from what providers and the catalogue announce.
+
+The owning modules send ``*_changed`` / ``*_removed`` signals with ids; these receivers read
+the owner's public snapshot and card and upsert (or remove) the listing, so the read model
+never holds what the owner would not show: inactive services and switched-off promotions
+are removed, profiles of suspended or deleted accounts too (their public page is a 404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bson import ObjectId
+
+from kwika.core.errors import NotFound
+from kwika.modules import catalogue, providers
+from kwika.modules.discovery import listings
+from kwika.modules.discovery.listings import ListingIn
+
+
+def completeness(*filled: Any) -> float:
+    """Share of the profile a client filled in (the ranking's 10 % for completeness)."""
+    return round(sum(1 for value in filled if value) / len(filled), 2) if filled else 0.0
+
+
+async def provider_changed(provider_id: ObjectId) -> None:
+    try:
+        card = await providers.get_public_provider(provider_id)
+        snapshot = await providers.get_provider(provider_id)
+    except NotFound:
+        await listings.remove("provider", provider_id)
+        return
+    await listings.upsert(
+        ListingIn(
+            kind="provider",
+            ref_id=snapshot.id,
+            owner_id=snapshot.user_id,
+            title=snapshot.display_name,
+            description=snapshot.bio or "",
+            tags=[*snapshot.languages, *snapshot.guide_specializations],
+            skills=snapshot.skills,
+            provider_kinds=list(snapshot.kinds),
+            district=snapshot.district,
+            location_text=snapshot.guide_region,
+            latitude=snapshot.latitude,
+            longitude=snapshot.longitude,
+            rating=snapshot.rating_average,
+            review_count=snapshot.rating_count,
+            verified=snapshot.is_verified,
+            completeness=completeness(
+                snapshot.bio,
+                snapshot.skills,
+                snapshot.district,
+                snapshot.latitude,
+                snapshot.languages,
+                card.portfolio,
+                card.user.avatar,
+            ),
+            created_at=snapshot.created_at,
+            card=card.model_dump(mode="json"),
+        )
+    )
+
+
+async def provider_removed(provider_id: ObjectId) -> None:
+    await listings.remove("provider", provider_id)
+
+
+async def company_changed(company_id: ObjectId) -> None:
+    try:
+        card = await providers.get_public_company(company_id)
+    except NotFound:
+        await listings.remove("company", company_id)
+        return
+    await listings.upsert(
+        ListingIn(
+            kind="company",
+            ref_id=card.id,
+            owner_id=card.owner_id,
+            title=card.name,
+            description=" ".join(filter(None, [card.slogan, card.description])),
+            district=card.district,
+            location_text=card.address,
+            latitude=card.latitude,
+            longitude=card.longitude,
+            completeness=completeness(
+                card.slogan, card.description, card.district, card.latitude, card.logo
+            ),
+            created_at=card.created_at,
+            card=card.model_dump(mode="json"),
+        )
+    )
+
+
+async def company_deleted(company_id: ObjectId, owner_id: ObjectId) -> None:
+    await listings.remove("company", company_id)
+
+
+async def service_changed(service_id: ObjectId) -> None:
+    try:
+        snapshot = await catalogue.get_service(service_id)
+    except NotFound:
+        return  # deleted meanwhile: service_removed cleans up
+    if snapshot.status != "active":
+        await listings.remove(snapshot.kind, service_id)
+        return
+    card = await catalogue.get_public_service(service_id)
+    if snapshot.kind == "experience":
+        category_names = [snapshot.experience_category] if snapshot.experience_category else []
+    else:
+        category_names = [card.service_category.name] if card.service_category else []
+    await listings.upsert(
+        ListingIn(
+            kind=snapshot.kind,
+            ref_id=snapshot.id,
+            owner_id=snapshot.owner_id,
+            title=snapshot.title,
+            description=card.description,
+            tags=[*card.highlights, *card.service_areas, *card.languages],
+            category_ids=[snapshot.service_category_id] if snapshot.service_category_id else [],
+            category_names=category_names,
+            type_id=snapshot.service_type_id,
+            type_name=card.service_type.name if card.service_type else None,
+            location_text=snapshot.location,
+            latitude=snapshot.latitude,
+            longitude=snapshot.longitude,
+            price_min_minor=snapshot.min_price_minor,
+            price_max_minor=snapshot.max_price_minor,
+            currency=snapshot.currency,
+            rating=snapshot.rating_average,
+            review_count=snapshot.rating_count,
+            verified=snapshot.is_verified,
+            available=snapshot.is_available,
+            completeness=completeness(
+                card.short_description,
+                card.images,
+                snapshot.location,
+                snapshot.latitude,
+                snapshot.min_price_minor,
+                card.highlights,
+                card.languages,
+            ),
+            created_at=snapshot.created_at,
+            card=card.model_dump(mode="json"),
+        )
+    )
+
+
+async def service_removed(service_id: ObjectId, kind: str) -> None:
+    await listings.remove(kind, service_id)  # type: ignore[arg-type]
+
+
+async def promotion_changed(promotion_id: ObjectId) -> None:
+    try:
+        card = await catalogue.get_public_promotion(promotion_id)
+    except NotFound:  # gone, or switched off by its owner
+        await listings.remove("promotion", promotion_id)
+        return
+    snapshot = await catalogue.get_promotion(promotion_id)
+    await listings.upsert(
+        ListingIn(
+            kind="promotion",
+            ref_id=snapshot.id,
+            owner_id=snapshot.owner_id,
+            title=snapshot.name,
+            description=card.description or "",
+            category_names=[snapshot.category],
+            location_text=snapshot.address,
+            latitude=snapshot.latitude,
+            longitude=snapshot.longitude,
+            price_min_minor=snapshot.price_minor,
+            currency=snapshot.currency,
+            starts_at=snapshot.start_date,
+            ends_at=snapshot.end_date,
+            completeness=completeness(
+                card.description, card.image, snapshot.address, snapshot.latitude
+            ),
+            created_at=snapshot.created_at,
+            card=card.model_dump(mode="json"),
+        )
+    )
+
+
+async def promotion_removed(promotion_id: ObjectId) -> None:
+    await listings.remove("promotion", promotion_id)
+
+
+RECEIVERS: list[tuple[Any, Any]] = [
+    (providers.signals.provider_changed, provider_changed),
+    (providers.signals.provider_removed, provider_removed),
+    (providers.signals.company_changed, company_changed),
+    (providers.signals.company_deleted, company_deleted),
+    (catalogue.signals.service_changed, service_changed),
+    (catalogue.signals.service_removed, service_removed),
+    (catalogue.signals.promotion_changed, promotion_changed),
+    (catalogue.signals.promotion_removed, promotion_removed),
+]
