@@ -14,7 +14,9 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from kwika.core import runtime
 from kwika.core.redis import REDIS_DOWN, redis_key
@@ -29,6 +31,7 @@ STATS_TTL_SECONDS = 30 * 24 * 3600
 VERSION_TTL_SECONDS = 30 * 24 * 3600
 
 Loader = Callable[[], Awaitable[dict[str, Any] | None]]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,17 @@ class Cache:
 
     registry: dict[str, Cache] = {}
 
-    def __init__(self, namespace: str, ttl_seconds: int) -> None:
+    def __init__(self, namespace: str, ttl_seconds: int | None = None) -> None:
+        """``ttl_seconds`` None means the ``KWIKA_PUBLIC_CACHE_TTL_SECONDS`` setting."""
         self.namespace = namespace
-        self.ttl_seconds = ttl_seconds
+        self._ttl_seconds = ttl_seconds
         Cache.registry[namespace] = self
+
+    @property
+    def ttl_seconds(self) -> int:
+        if self._ttl_seconds is not None:
+            return self._ttl_seconds
+        return runtime.get().settings.public_cache_ttl_seconds
 
     def _version_key(self, key: str) -> str:
         return redis_key("cache", self.namespace, key, "version")
@@ -89,6 +99,16 @@ class Cache:
             except REDIS_DOWN as exc:
                 log.warning("cache %s unavailable (%s)", self.namespace, exc)
         return value
+
+    async def model(self, key: str, schema: type[M], loader: Callable[[], Awaitable[M]]) -> M:
+        """A cached response schema; what ``loader`` raises (a 404) is raised, not cached."""
+
+        async def load() -> dict[str, Any]:
+            return (await loader()).model_dump(mode="json")
+
+        cached = await self.get_or_load(key, load)
+        assert cached is not None
+        return schema.model_validate(cached)
 
     async def invalidate(self, key: str) -> None:
         """Make the cached value stale everywhere, now (call after every write)."""

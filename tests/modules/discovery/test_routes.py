@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from bson import ObjectId
 
-from kwika.core import clock
+from kwika.core import access, clock
 from kwika.modules.discovery import listings, ranking
 from kwika.modules.discovery.listings import ListingIn
 from tests.conftest import make_settings
@@ -74,7 +74,7 @@ async def test_featured_services_carry_ranking_and_access_counts(client):
     first = await feed(title="First")
     second = await feed(title="Second")
     for _ in range(3):
-        await ranking.record_view("service", second)
+        await access.record_view("service", second)
     await ranking.flush_views()
     await ranking.recompute()
     page = data(await client.get("/services/featured"))

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from bson import ObjectId
 
-from kwika.core import clock
+from kwika.core import access, clock
 from kwika.core.embedded.geo import haversine_metres
 from kwika.core.pagination import PageParams
 from kwika.modules.discovery import listings, ranking
@@ -206,8 +206,8 @@ async def test_rankings_move_after_views_are_flushed(app):
     first = await search(SearchQuery(kinds=["service"], sort_by="ranking"), PageParams(1, 10))
     assert [r["title"] for r in first.items] == ["Quiet", "Popular"]  # tie: insertion order
     for _ in range(25):
-        await ranking.record_view("service", popular.ref_id)
-    await ranking.record_view("service", quiet.ref_id)
+        await access.record_view("service", popular.ref_id)
+    await access.record_view("service", quiet.ref_id)
     assert await ranking.flush_views() == 2
     await ranking.recompute()
     second = await search(SearchQuery(kinds=["service"], sort_by="ranking"), PageParams(1, 10))
@@ -220,7 +220,7 @@ async def test_views_decay_with_their_half_life(app, settings):
     item = _listing(1, *DAR, title="Fading")
     await listings.upsert(item)
     for _ in range(8):
-        await ranking.record_view("service", item.ref_id)
+        await access.record_view("service", item.ref_id)
     await ranking.flush_views()
     stored = await listings.get("service", item.ref_id)
     later = stored.views_updated_at + timedelta(hours=settings.ranking_half_life_hours)

@@ -13,7 +13,7 @@ from pymongo import ReturnDocument
 from kwika.core.errors import FieldError, NotFound, ValidationFailed
 from kwika.core.geo import coordinates_of
 from kwika.core.ids import parse_id, try_parse_id
-from kwika.modules.catalogue import signals
+from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.constants import ServiceKind
 from kwika.modules.catalogue.documents import Package, Promotion, Service
 from kwika.modules.catalogue.schemas import PromotionOut, ServiceOut
@@ -268,7 +268,7 @@ async def record_rating(
         {"_id": oid, "rating_count": count, "rating_total": total},
         {"$set": {"rating_average": (total / count) if count else 0.0}},
     )
-    await signals.service_changed.send(service_id=oid)
+    await pages.service_changed(service_id=oid)
 
 
 async def adjust_booking_count(

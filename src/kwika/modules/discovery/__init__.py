@@ -2,6 +2,5 @@
 that the owning modules keep current (`upsert`/`remove`)."""
 
 from kwika.modules.discovery.listings import ListingIn, remove, upsert
-from kwika.modules.discovery.ranking import record_view
 
-__all__ = ["ListingIn", "record_view", "remove", "upsert"]
+__all__ = ["ListingIn", "remove", "upsert"]

@@ -17,28 +17,17 @@ whose views have decayed to nothing falls back to its static rank.
 from __future__ import annotations
 
 import math
-import uuid
 from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
 
-from kwika.core import clock, runtime
-from kwika.core.redis import REDIS_DOWN, redis_key
-from kwika.modules.discovery.documents import Listing, ListingKind
+from kwika.core import access, clock, runtime
+from kwika.modules.discovery.documents import Listing
 
 W_VIEWS, W_RATING, W_REVIEWS, W_COMPLETE, W_VERIFIED = 40, 25, 15, 10, 10
 REVIEWS_SATURATION = 200
 FORGOTTEN_BELOW = 0.01  # decayed views under this count as none
-PENDING_KEY = redis_key("views", "pending")
-PENDING_TTL_SECONDS = 7 * 24 * 3600
-
-_TAKE = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('RENAME', KEYS[1], KEYS[2])
-redis.call('EXPIRE', KEYS[2], ARGV[1])
-return 1
-"""
 
 
 def static_rank(rating: float, reviews: int, verified: bool, completeness: float) -> float:
@@ -52,30 +41,6 @@ def static_rank(rating: float, reviews: int, verified: bool, completeness: float
     )
 
 
-async def record_view(kind: ListingKind, ref_id: str | ObjectId) -> None:
-    """Count one public view; never fails the page that shows the object."""
-    try:
-        async with runtime.get().redis.pipeline(transaction=False) as pipe:
-            await (
-                pipe.hincrby(PENDING_KEY, f"{kind}:{ref_id}", 1)
-                .expire(PENDING_KEY, PENDING_TTL_SECONDS)
-                .execute()
-            )
-    except REDIS_DOWN:
-        return
-
-
-async def _take_pending() -> dict[str, int]:
-    """Atomically take the counts collected so far (new views start a fresh hash)."""
-    client = runtime.get().redis
-    batch = redis_key("views", "flushing", uuid.uuid4().hex)
-    if not await client.eval(_TAKE, 2, PENDING_KEY, batch, PENDING_TTL_SECONDS):
-        return {}
-    raw = await client.hgetall(batch)
-    await client.delete(batch)
-    return {(k.decode() if isinstance(k, bytes) else k): int(v) for k, v in raw.items()}
-
-
 def decayed(views: float, since: datetime | None, now: datetime) -> float:
     if since is None or views <= 0:
         return max(views, 0.0)
@@ -86,7 +51,7 @@ def decayed(views: float, since: datetime | None, now: datetime) -> float:
 
 async def flush_views() -> int:
     """Add the pending views to the listings; returns how many listings changed."""
-    counts = await _take_pending()
+    counts = await access.take_pending()
     now = clock.now()
     collection = Listing.get_motor_collection()
     changed = 0

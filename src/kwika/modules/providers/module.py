@@ -2,7 +2,7 @@ from bson import ObjectId
 
 from kwika.core.module import ModuleSpec
 from kwika.modules.identity.signals import user_anonymised
-from kwika.modules.providers import signals
+from kwika.modules.providers import pages
 from kwika.modules.providers.controllers import CONTROLLERS
 from kwika.modules.providers.documents import DOCUMENTS, BusinessPhone, ProviderProfile
 from kwika.modules.providers.services import companies, guides, verification
@@ -17,7 +17,7 @@ async def erase_person(user_id: ObjectId) -> None:
     await BusinessPhone.get_motor_collection().delete_many({"owner_id": user_id})
     async for profile in ProviderProfile.find({"user_id": user_id}):
         await ProviderProfile.get_motor_collection().delete_one({"_id": profile.id})
-        await signals.provider_removed.send(provider_id=profile.id)
+        await pages.provider_removed(provider_id=profile.id)
 
 
 module = ModuleSpec(

@@ -1,11 +1,15 @@
 from kwika.modules.catalogue.controllers.catalogues import CataloguesController
 from kwika.modules.catalogue.controllers.experiences import ExperiencesController
 from kwika.modules.catalogue.controllers.promotions import PromotionsController
-from kwika.modules.catalogue.controllers.services import UserServicesController
+from kwika.modules.catalogue.controllers.services import (
+    PublicServiceController,
+    UserServicesController,
+)
 
 CONTROLLERS = [
     CataloguesController,
     UserServicesController,
     ExperiencesController,
     PromotionsController,
+    PublicServiceController,
 ]

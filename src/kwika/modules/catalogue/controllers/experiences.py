@@ -47,8 +47,12 @@ class ExperiencesController(Controller):
 
     @get("/{experience_id:str}", summary="An experience", responses=errors(404))
     async def get_experience(self, experience_id: FromPath[str]) -> Envelope[ServiceOut]:
-        """Public (active experiences only)."""
-        return ok(await listings.get_experience(experience_id), "Experience retrieved successfully")
+        """Public (active experiences only). Served from a cache that every change
+        invalidates; each view counts for the ranking."""
+        return ok(
+            await listings.public_page(experience_id, "experience"),
+            "Experience retrieved successfully",
+        )
 
     @post(
         summary="Create an experience",

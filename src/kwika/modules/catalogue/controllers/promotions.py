@@ -76,7 +76,7 @@ class PromotionsController(Controller):
         """Public, with its `status` (`scheduled`, `active`, `expired`). One its owner
         switched off (`is_active: false`) is 404 except to the owner."""
         return ok(
-            await promotions.get_public(promotion_id, viewer.id if viewer else None),
+            await promotions.public_page(promotion_id, viewer.id if viewer else None),
             "Promotion retrieved successfully",
         )
 

@@ -384,3 +384,16 @@ class UserServicesController(Controller):
         """Seed 003 8.4. While it has active bookings: 409 `IN_USE`."""
         await packages.delete(principal, service_id, package_id)
         return ok(None, "Package deleted successfully")
+
+
+class PublicServiceController(Controller):
+    path = "/services"
+    tags = ["Discovery"]
+
+    @get("/{service_id:str}", summary="A service's public page", responses=errors(404))
+    async def get_service(self, service_id: FromPath[str]) -> Envelope[ServiceOut]:
+        """Seed 003 9.2: an active service as anyone sees it (images, prices, packages,
+        provider). Inactive, deleted and unknown services are 404. Served from a cache that
+        every change of the service invalidates; each view counts for the ranking of
+        featured services."""
+        return ok(await listings.public_page(service_id, "service"), "Service retrieved")

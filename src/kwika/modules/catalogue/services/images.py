@@ -13,7 +13,7 @@ from kwika.core import clock
 from kwika.core.errors import Conflict, NotFound, ValidationFailed
 from kwika.core.tokens import Principal
 from kwika.modules import media
-from kwika.modules.catalogue import signals
+from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.constants import MAX_SERVICE_IMAGES, SERVICE_IMAGE_CONTEXTS
 from kwika.modules.catalogue.documents import Service, ServiceImage
 from kwika.modules.catalogue.schemas import ServiceOut
@@ -123,7 +123,7 @@ async def change_images(
             },
         )
         if result.modified_count == 1:
-            await signals.service_changed.send(service_id=service_id)
+            await pages.service_changed(service_id=service_id)
             kept = {image.id for image in new}
             gone = [image for image in service.images if image.id not in kept]
             updated = await Service.get(service_id)

@@ -18,7 +18,7 @@ from kwika.core.ids import parse_id
 from kwika.core.pagination import PageParams
 from kwika.core.tokens import Principal
 from kwika.modules import activity, media, reference
-from kwika.modules.catalogue import signals
+from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.constants import KYC_CONTEXTS
 from kwika.modules.catalogue.documents import KycDocument, Service
 from kwika.modules.catalogue.schemas import (
@@ -222,7 +222,7 @@ async def refresh(service_id: ObjectId) -> None:
     elif status != "verified":
         update["$unset"] = {"verified_at": ""}
     await Service.get_motor_collection().update_one({"_id": service.id}, update)
-    await signals.service_changed.send(service_id=service.id)
+    await pages.service_changed(service_id=service.id)
 
 
 async def get_status(principal: Principal, service_id: str) -> KycStatusOut:

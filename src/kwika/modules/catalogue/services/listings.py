@@ -13,7 +13,7 @@ from typing import Any
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 
-from kwika.core import clock
+from kwika.core import access, clock
 from kwika.core.auth import ClientContext
 from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
@@ -23,7 +23,7 @@ from kwika.core.pagination import PageParams
 from kwika.core.text import search_key, search_keys
 from kwika.core.tokens import Principal
 from kwika.modules import activity, identity, media, providers, reference
-from kwika.modules.catalogue import signals
+from kwika.modules.catalogue import pages, signals
 from kwika.modules.catalogue.constants import MAX_SERVICE_IMAGES
 from kwika.modules.catalogue.documents import (
     ExperienceDetails,
@@ -439,7 +439,7 @@ async def create(
         await new.undo()
         raise
     await _count(service, +1)
-    await signals.service_changed.send(service_id=service_id)
+    await pages.service_changed(service_id=service_id)
     await activity.record(
         activity.Actor("user", principal.id),
         f"{kind}.created",
@@ -477,7 +477,7 @@ async def update(
     if "currency" in draft.set and draft.set["currency"] != service.currency:
         await _convert_packages(service, draft.set["currency"])
     await _update_images(principal, service, data, uploads)
-    await signals.service_changed.send(service_id=service.id)
+    await pages.service_changed(service_id=service.id)
     await activity.record(
         activity.Actor("user", principal.id),
         f"{service.kind}.updated",
@@ -598,7 +598,7 @@ async def delete(
         raise NotFound("Service not found")
     await _drop_belongings(service)
     await _count(service, -1)
-    await signals.service_removed.send(service_id=service.id, kind=service.kind)
+    await pages.service_removed(service_id=service.id, kind=service.kind)
     await activity.record(
         activity.Actor("user", principal.id),
         f"{service.kind}.deleted",
@@ -779,14 +779,23 @@ async def list_experiences(
     return ExperiencesPage(items=page.items, pagination=page.pagination)
 
 
-async def get_experience(experience_id: str) -> ServiceOut:
-    """Public: an active experience (an inactive one is seen only by its guide)."""
-    service = await Service.find_one(
-        {"_id": parse_id(experience_id, "Experience"), "kind": "experience"}
-    )
-    if service is None or service.status != "active":
-        raise NotFound("Experience not found")
-    return await service_out(service)
+async def public_page(service_id: str, kind: str) -> ServiceOut:
+    """An active service or experience as anyone sees it, from the cache (invalidated by
+    every change); counts a view for the ranking."""
+    label = "Experience" if kind == "experience" else "Service"
+    oid = parse_id(service_id, label)
+
+    async def load() -> ServiceOut:
+        service = await Service.get(oid)
+        if service is None or service.status != "active":
+            raise NotFound(f"{label} not found")
+        return await service_out(service)
+
+    page = await pages.SERVICE_PAGES.model(str(oid), ServiceOut, load)
+    if page.kind != kind:
+        raise NotFound(f"{label} not found")
+    await access.record_view(kind, page.id)
+    return page
 
 
 # ---------------------------------------------------------------- guards and erasure
@@ -818,4 +827,4 @@ async def erase_owner(owner_id: ObjectId) -> None:
             await reference.adjust_service_count(
                 service.service_category_id, service.service_type_id, -1
             )
-        await signals.service_removed.send(service_id=service.id, kind=service.kind)
+        await pages.service_removed(service_id=service.id, kind=service.kind)

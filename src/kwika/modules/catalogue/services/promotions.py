@@ -9,7 +9,7 @@ from typing import Any
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 
-from kwika.core import clock
+from kwika.core import access, clock
 from kwika.core.auth import ClientContext
 from kwika.core.errors import FieldError, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
@@ -19,7 +19,7 @@ from kwika.core.pagination import PageParams
 from kwika.core.text import search_key
 from kwika.core.tokens import Principal
 from kwika.modules import activity, media, providers
-from kwika.modules.catalogue import signals
+from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.constants import MAX_PROMOTION_DAYS, PROMOTION_IMAGE_CONTEXTS
 from kwika.modules.catalogue.documents import FileRef, Promotion
 from kwika.modules.catalogue.schemas import (
@@ -29,7 +29,7 @@ from kwika.modules.catalogue.schemas import (
     PromotionUpdateIn,
 )
 from kwika.modules.catalogue.services.money import currency_code, minor
-from kwika.modules.catalogue.services.views import promotion_out
+from kwika.modules.catalogue.services.views import dated_status, promotion_out
 
 STATUSES = ("scheduled", "active", "expired", "inactive", "all")
 
@@ -139,7 +139,7 @@ async def create(principal: Principal, data: PromotionIn, client: ClientContext)
         if image is not None:
             await media.release(image.file_id, _use(promotion_id))
         raise
-    await signals.promotion_changed.send(promotion_id=promotion_id)
+    await pages.promotion_changed(promotion_id=promotion_id)
     await activity.record(
         activity.Actor("user", principal.id),
         "promotion.created",
@@ -194,11 +194,32 @@ async def list_mine(
 
 async def get_public(promotion_id: str, viewer_id: ObjectId | None) -> PromotionOut:
     """Anyone sees a promotion (with its ``status``); one its owner switched off only its
-    owner sees."""
-    promotion = await Promotion.get(parse_id(promotion_id, "Promotion"))
-    if promotion is None or (not promotion.is_active and promotion.owner_id != viewer_id):
-        raise NotFound("Promotion not found")
-    return await _out(promotion)
+    owner sees. Public ones come from the cache (invalidated by every change)."""
+    oid = parse_id(promotion_id, "Promotion")
+
+    async def load() -> PromotionOut:
+        promotion = await Promotion.get(oid)
+        if promotion is None or not promotion.is_active:
+            raise NotFound("Promotion not found")
+        return await _out(promotion)
+
+    try:
+        page = await pages.PROMOTION_PAGES.model(str(oid), PromotionOut, load)
+    except NotFound:
+        promotion = await Promotion.get(oid)
+        if promotion is None or promotion.owner_id != viewer_id:
+            raise
+        return await _out(promotion)
+    # The cached copy may predate its start or end: the status follows the clock.
+    return page.model_copy(update={"status": dated_status(page.start_date, page.end_date)})
+
+
+async def public_page(promotion_id: str, viewer_id: ObjectId | None) -> PromotionOut:
+    """What ``GET /promotions/{id}`` shows; a public view counts for the ranking."""
+    page = await get_public(promotion_id, viewer_id)
+    if page.is_active:
+        await access.record_view("promotion", page.id)
+    return page
 
 
 async def update(
@@ -262,7 +283,7 @@ async def update(
     )
     if "image_id" in sent and old_image and str(old_image.file_id) != (data.image_id or ""):
         await media.release(old_image.file_id, _use(promotion.id), delete_if_unused=True)
-    await signals.promotion_changed.send(promotion_id=promotion.id)
+    await pages.promotion_changed(promotion_id=promotion.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "promotion.updated",
@@ -283,7 +304,7 @@ async def delete(principal: Principal, promotion_id: str, client: ClientContext)
         raise NotFound("Promotion not found")
     if promotion.image:
         await media.release(promotion.image.file_id, _use(promotion.id), delete_if_unused=True)
-    await signals.promotion_removed.send(promotion_id=promotion.id)
+    await pages.promotion_removed(promotion_id=promotion.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "promotion.deleted",
@@ -314,7 +335,7 @@ async def set_image(
         raise NotFound("Promotion not found")
     if promotion.image and promotion.image.file_id != image.file_id:
         await media.release(promotion.image.file_id, use, delete_if_unused=True)
-    await signals.promotion_changed.send(promotion_id=promotion.id)
+    await pages.promotion_changed(promotion_id=promotion.id)
     return await _out(await _owned(principal, promotion.id))  # type: ignore[arg-type]
 
 
@@ -324,10 +345,10 @@ async def delete_for_company(company_id: ObjectId) -> None:
         await Promotion.get_motor_collection().delete_one({"_id": promotion.id})
         if promotion.image:
             await media.release(promotion.image.file_id, _use(promotion.id), delete_if_unused=True)
-        await signals.promotion_removed.send(promotion_id=promotion.id)
+        await pages.promotion_removed(promotion_id=promotion.id)
 
 
 async def erase_owner(owner_id: ObjectId) -> None:
     async for promotion in Promotion.find({"owner_id": owner_id}):
         await Promotion.get_motor_collection().delete_one({"_id": promotion.id})
-        await signals.promotion_removed.send(promotion_id=promotion.id)
+        await pages.promotion_removed(promotion_id=promotion.id)

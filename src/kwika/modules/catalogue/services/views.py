@@ -203,15 +203,18 @@ def package_out(package: Package) -> PackageOut:
     )
 
 
-def promotion_status(promotion: Promotion, now: datetime | None = None) -> str:
+def dated_status(start: datetime, end: datetime, now: datetime | None = None) -> str:
+    """``scheduled``, ``active`` or ``expired`` of an active promotion at ``now``."""
     now = now or clock.now()
+    if end <= now:
+        return "expired"
+    return "scheduled" if start > now else "active"
+
+
+def promotion_status(promotion: Promotion, now: datetime | None = None) -> str:
     if not promotion.is_active:
         return "inactive"
-    if promotion.end_date <= now:
-        return "expired"
-    if promotion.start_date > now:
-        return "scheduled"
-    return "active"
+    return dated_status(promotion.start_date, promotion.end_date, now)
 
 
 def promotion_out(promotion: Promotion, company_name: str | None = None) -> PromotionOut:

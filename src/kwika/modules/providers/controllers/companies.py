@@ -59,8 +59,9 @@ class CompaniesController(Controller):
 
     @get("/{company_id:str}", summary="A company's public page", responses=errors(404))
     async def get_company(self, company_id: FromPath[str]) -> Envelope[CompanyOut]:
-        """Public: no token needed."""
-        return ok(await companies.get_public(company_id), "Company retrieved successfully")
+        """Public: no token needed. Served from a cache that every change of the company
+        invalidates; each view counts for the ranking of featured companies."""
+        return ok(await companies.public_page(company_id), "Company retrieved successfully")
 
     @put(
         "/{company_id:str}",

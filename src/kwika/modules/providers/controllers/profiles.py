@@ -76,4 +76,4 @@ class ProvidersController(Controller):
     async def get_provider(self, provider_id: FromPath[str]) -> Envelope[ProviderOut]:
         """Public: no token needed. The location is rounded to about 1 km and the address is
         left out. Providers of suspended or deleted accounts are 404."""
-        return ok(await profiles.get_public(provider_id), "Provider retrieved successfully")
+        return ok(await profiles.public_page(provider_id), "Provider retrieved successfully")

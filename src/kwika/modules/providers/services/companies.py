@@ -9,7 +9,7 @@ from bson import ObjectId
 from litestar.datastructures import UploadFile
 from pymongo.errors import DuplicateKeyError
 
-from kwika.core import clock
+from kwika.core import access, clock
 from kwika.core.auth import ClientContext
 from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
@@ -18,7 +18,7 @@ from kwika.core.pagination import Page, PageParams
 from kwika.core.text import search_key
 from kwika.core.tokens import Principal
 from kwika.modules import activity, media
-from kwika.modules.providers import signals
+from kwika.modules.providers import pages, signals
 from kwika.modules.providers.documents import Company, FileRef
 from kwika.modules.providers.schemas import CompanyIn, CompanyOut, CompanyUpdateIn
 from kwika.modules.providers.services.phones import verified_phone
@@ -85,7 +85,7 @@ async def create(principal: Principal, data: CompanyIn, client: ClientContext) -
         await company.insert()
     except DuplicateKeyError:
         raise _name_taken() from None
-    await signals.company_changed.send(company_id=company.id)
+    await pages.company_changed(company_id=company.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "company.created",
@@ -111,7 +111,20 @@ async def list_mine(principal: Principal, paging: PageParams) -> Page[CompanyOut
 
 
 async def get_public(company_id: str) -> CompanyOut:
-    return company_out(await find(company_id))
+    """The public page, from the cache (invalidated whenever the company changes)."""
+    oid = parse_id(company_id, "Company")
+
+    async def load() -> CompanyOut:
+        return company_out(await find(oid))
+
+    return await pages.COMPANY_PAGES.model(str(oid), CompanyOut, load)
+
+
+async def public_page(company_id: str) -> CompanyOut:
+    """What ``GET /companies/{id}`` shows; counts a view for the ranking."""
+    page = await get_public(company_id)
+    await access.record_view("company", page.id)
+    return page
 
 
 _TEXT_FIELDS = ("slogan", "description", "address")
@@ -169,7 +182,7 @@ async def update(
         )
     except DuplicateKeyError:
         raise _name_taken() from None
-    await signals.company_changed.send(company_id=company.id)
+    await pages.company_changed(company_id=company.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "company.updated",
@@ -192,7 +205,7 @@ async def delete(principal: Principal, company_id: str, client: ClientContext) -
         raise NotFound("Company not found")
     if company.logo:
         await media.delete(company.logo.file_id)
-    await signals.company_deleted.send(company_id=company.id, owner_id=principal.id)
+    await pages.company_deleted(company_id=company.id, owner_id=principal.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "company.deleted",
@@ -225,7 +238,7 @@ async def set_logo(
         raise NotFound("Company not found")
     if company.logo and company.logo.file_id != logo.file_id:
         await media.release(company.logo.file_id, use, delete_if_unused=True)
-    await signals.company_changed.send(company_id=company.id)
+    await pages.company_changed(company_id=company.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "company.logo_changed",
@@ -241,4 +254,4 @@ async def erase_owner(owner_id: ObjectId) -> None:
     """Account anonymisation: the person's companies go (media erases their files)."""
     async for company in Company.find({"owner_id": owner_id}):
         await Company.get_motor_collection().delete_one({"_id": company.id})
-        await signals.company_deleted.send(company_id=company.id, owner_id=owner_id)
+        await pages.company_deleted(company_id=company.id, owner_id=owner_id)

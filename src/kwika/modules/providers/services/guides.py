@@ -17,7 +17,7 @@ from kwika.core.pagination import PageParams
 from kwika.core.text import search_key, search_keys
 from kwika.core.tokens import Principal
 from kwika.modules import identity
-from kwika.modules.providers import signals
+from kwika.modules.providers import pages
 from kwika.modules.providers.constants import (
     AVAILABILITY_HORIZON_DAYS,
     DEFAULT_AVAILABILITY_WINDOW_DAYS,
@@ -148,7 +148,7 @@ async def update_guide(principal: Principal, guide_id: str, data: GuideUpdateIn)
     await ProviderProfile.get_motor_collection().update_one(
         {"_id": profile.id, "user_id": principal.id}, {"$set": changes}
     )
-    await signals.provider_changed.send(provider_id=profile.id)
+    await pages.provider_changed(provider_id=profile.id)
     updated = await ProviderProfile.get(profile.id)
     assert updated is not None
     return provider_out(updated, await identity.get_user_summary(principal.id))

@@ -8,7 +8,7 @@ from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from kwika.core import clock
+from kwika.core import access, clock
 from kwika.core.auth import ClientContext
 from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
@@ -16,7 +16,7 @@ from kwika.core.ids import parse_id
 from kwika.core.text import search_key, search_keys
 from kwika.core.tokens import Principal
 from kwika.modules import activity, identity, media
-from kwika.modules.providers import signals
+from kwika.modules.providers import pages
 from kwika.modules.providers.constants import PORTFOLIO_CONTEXTS, PROFILE_REQUIRED
 from kwika.modules.providers.documents import FileRef, ProviderProfile
 from kwika.modules.providers.schemas import ProviderIn, ProviderOut, ProviderUpdateIn
@@ -125,7 +125,7 @@ async def create_profile(
             "You already have a provider profile", code="PROVIDER_PROFILE_EXISTS"
         ) from None
     await identity.set_account_type(principal.id, "provider")
-    await signals.provider_changed.send(provider_id=profile_id)
+    await pages.provider_changed(provider_id=profile_id)
     await activity.record(
         activity.Actor("user", principal.id),
         "provider.created",
@@ -145,9 +145,21 @@ async def get_mine(principal: Principal) -> ProviderOut:
 
 
 async def get_public(profile_id: str) -> ProviderOut:
-    profile = await find_public(profile_id)
-    user = await _active_user(profile)
-    return provider_out(profile, user, public=True)
+    """The public page, from the cache (invalidated whenever the provider changes)."""
+    oid = parse_id(profile_id, "Provider")
+
+    async def load() -> ProviderOut:
+        profile = await find_public(oid)
+        return provider_out(profile, await _active_user(profile), public=True)
+
+    return await pages.PROVIDER_PAGES.model(str(oid), ProviderOut, load)
+
+
+async def public_page(profile_id: str) -> ProviderOut:
+    """What ``GET /providers/{id}`` shows; counts a view for the ranking."""
+    page = await get_public(profile_id)
+    await access.record_view("provider", page.id)
+    return page
 
 
 async def _active_user(profile: ProviderProfile) -> identity.UserSummary:
@@ -227,7 +239,7 @@ async def update_profile(
     await ProviderProfile.get_motor_collection().update_one({"_id": profile.id}, update)
     for item in removed:
         await media.release(item.file_id, ("provider", str(profile.id)), delete_if_unused=True)
-    await signals.provider_changed.send(provider_id=profile.id)
+    await pages.provider_changed(provider_id=profile.id)
     await activity.record(
         activity.Actor("user", principal.id),
         "provider.updated",
@@ -280,4 +292,4 @@ async def record_rating(
         {"_id": oid, "rating_count": count, "rating_total": total},
         {"$set": {"rating_average": (total / count) if count else 0.0}},
     )
-    await signals.provider_changed.send(provider_id=oid)
+    await pages.provider_changed(provider_id=oid)

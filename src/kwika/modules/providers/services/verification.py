@@ -25,7 +25,7 @@ from kwika.core.pagination import PageParams
 from kwika.core.text import search_key, search_keys
 from kwika.core.tokens import Principal
 from kwika.modules import activity, identity, media, notifications, reference
-from kwika.modules.providers import signals
+from kwika.modules.providers import pages, signals
 from kwika.modules.providers.constants import (
     MAX_CRAFTSMAN_DOCUMENTS,
     RESUME_CONTEXTS,
@@ -226,7 +226,7 @@ async def sync_profile(user_id: ObjectId) -> bool:
     elif not verified:
         update["$unset"] = {"verified_at": ""}
     await ProviderProfile.get_motor_collection().update_one({"_id": profile.id}, update)
-    await signals.provider_changed.send(provider_id=profile.id)
+    await pages.provider_changed(provider_id=profile.id)
     return verified
 
 
