@@ -296,14 +296,6 @@ class ServicesPage(ResponseSchema):
     pagination: PaginationMeta
 
 
-class ExperiencesPage(ResponseSchema):
-    items: list[ServiceOut]
-    pagination: PaginationMeta
-
-
-# ---------------------------------------------------------------- KYC
-
-
 class KycUploadIn(RequestSchema):
     kyc_requirement_id: str | None = None
     file_id: str | None = Field(default=None, description="JSON: a `kyc_document` upload")

@@ -6,12 +6,14 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from bson import ObjectId
 from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter
 
 from kwika.core.auth import CurrentPrincipal, require_staff, require_user
 from kwika.core.envelope import Envelope, errors, ok
+from kwika.core.errors import ValidationFailed
 from kwika.core.pagination import Paging
 from kwika.modules.discovery import service
 from kwika.modules.discovery.documents import ListingKind
@@ -156,6 +158,48 @@ async def promotion_query(
     )
 
 
+EXPERIENCE_CATEGORIES = ("nightlife", "cultural", "adventure", "food", "nature")
+
+
+async def experience_query(
+    q: Text = None,
+    category: Annotated[
+        str | None, QueryParameter(description="nightlife, cultural, adventure, food or nature")
+    ] = None,
+    guide_id: Annotated[str | None, QueryParameter(description="One guide's (provider id)")] = None,
+    location: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    min_price: Price = None,
+    max_price: Price = None,
+    currency: Annotated[str | None, QueryParameter(min_length=3, max_length=3)] = None,
+    min_rating: Annotated[float | None, QueryParameter()] = None,
+    lat: Lat = None,
+    lng: Lng = None,
+    radius_km: Radius = None,
+    sort_by: Annotated[SortBy, QueryParameter()] = "newest",
+) -> SearchQuery:
+    if category and category not in EXPERIENCE_CATEGORIES:
+        raise ValidationFailed.single(
+            "category", "Use nightlife, cultural, adventure, food or nature"
+        )
+    if guide_id and not ObjectId.is_valid(guide_id):
+        raise ValidationFailed.single("guide_id", "Not a valid id")
+    return SearchQuery(
+        kinds=["experience"],
+        q=q,
+        category_names=[category] if category else [],
+        provider_id=guide_id,
+        location=location,
+        min_price=min_price,
+        max_price=max_price,
+        currency=currency,
+        min_rating=min_rating,
+        lat=lat,
+        lng=lng,
+        radius_km=radius_km,
+        sort_by=sort_by,
+    )
+
+
 async def global_query(
     q: Text = None,
     type: Annotated[
@@ -248,6 +292,20 @@ class ServiceSearchController(Controller):
         return ok(result, "Service saved" if result.saved else "Service removed from saved")
 
 
+class ExperienceSearchController(Controller):
+    path = "/experiences"
+    tags = ["Experiences"]
+
+    @get("/", summary="Experiences", dependencies=_deps(experience_query), responses=errors())
+    async def search_experiences(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
+        """Seed 002 Task 6, public: active experiences, newest first by default. Filters:
+        `category` (nightlife, cultural, adventure, food, nature), `guide_id`, `q`, price
+        range (`min_price`/`max_price` in `currency`), `location` (a place name) or
+        `lat`/`lng` with `radius_km`, `min_rating`; `sort_by` as for services. Items are
+        the experiences' public pages; `filters` summarises the whole result."""
+        return ok(await service.find(criteria, paging), "Experiences retrieved successfully")
+
+
 class ProviderSearchController(Controller):
     path = "/providers"
     tags = ["Discovery"]
@@ -333,6 +391,7 @@ class CacheStatsController(Controller):
 
 CONTROLLERS = [
     ServiceSearchController,
+    ExperienceSearchController,
     ProviderSearchController,
     CompanySearchController,
     PromotionSearchController,

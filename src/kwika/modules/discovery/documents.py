@@ -28,6 +28,7 @@ class Listing(Document):
     kind: ListingKind
     ref_id: PydanticObjectId
     owner_id: PydanticObjectId | None = None
+    provider_id: PydanticObjectId | None = None
     title: str
     # Lower-cased, accent-free copies for case-insensitive prefix and term matching.
     title_key: str
@@ -83,6 +84,7 @@ class Listing(Document):
             IndexModel([("kind", ASCENDING), ("price_min_minor", ASCENDING)]),
             IndexModel([("kind", ASCENDING), ("skills", ASCENDING)]),
             IndexModel([("owner_id", ASCENDING)]),
+            IndexModel([("kind", ASCENDING), ("provider_id", ASCENDING)]),
             IndexModel([("views_decayed", DESCENDING)]),
         ]
 

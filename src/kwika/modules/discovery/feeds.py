@@ -114,6 +114,7 @@ async def service_changed(service_id: ObjectId) -> None:
             kind=snapshot.kind,
             ref_id=snapshot.id,
             owner_id=snapshot.owner_id,
+            provider_id=snapshot.provider_id,
             title=snapshot.title,
             description=card.description,
             tags=[*card.highlights, *card.service_areas, *card.languages],

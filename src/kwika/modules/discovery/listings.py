@@ -31,6 +31,7 @@ class ListingIn(BaseModel):
     kind: ListingKind
     ref_id: str
     owner_id: str | None = None
+    provider_id: str | None = None
     title: str
     description: str = ""
     tags: list[str] = Field(default_factory=list)
@@ -77,6 +78,7 @@ def _content(data: ListingIn) -> dict[str, Any]:
         location = GeoPoint(coordinates=[data.longitude, data.latitude]).model_dump()
     return {
         "owner_id": ObjectId(data.owner_id) if data.owner_id else None,
+        "provider_id": ObjectId(data.provider_id) if data.provider_id else None,
         "title": data.title,
         "title_key": fold(data.title),
         "search_text": fold(

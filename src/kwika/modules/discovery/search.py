@@ -51,6 +51,7 @@ class SearchQuery:
     event_type_id: str | None = None
     skill: str | None = None
     provider_kind: str | None = None
+    provider_id: str | None = None
     district: str | None = None
     location: str | None = None
     min_price: Decimal | None = None
@@ -136,6 +137,8 @@ def build_match(query: SearchQuery, text_terms: list[str]) -> dict[str, Any]:
         match["skills"] = fold(query.skill)
     if query.provider_kind:
         match["provider_kinds"] = query.provider_kind
+    if query.provider_id:
+        match["provider_id"] = _oid(query.provider_id, "provider_id")
     if query.district:
         match["district_key"] = fold(query.district)
     if query.location:

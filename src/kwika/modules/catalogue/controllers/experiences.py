@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, delete, get, post, put
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 
 from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.forms import FormWithFiles, uploaded_files
-from kwika.core.pagination import Paging
 from kwika.modules.catalogue.schemas import (
     ExperienceIn,
-    ExperiencesPage,
     ExperienceUpdateIn,
     ServiceOut,
 )
@@ -27,23 +25,6 @@ RENAMES = listings.EXPERIENCE_ERRORS
 class ExperiencesController(Controller):
     path = "/experiences"
     tags = ["Experiences"]
-
-    @get(summary="Experiences", responses=errors())
-    async def list_experiences(
-        self,
-        paging: Paging,
-        category: Annotated[
-            str | None,
-            QueryParameter(description="nightlife, cultural, adventure, food or nature"),
-        ] = None,
-        guide_id: Annotated[str | None, QueryParameter(description="One guide's")] = None,
-    ) -> Envelope[ExperiencesPage]:
-        """Public: active experiences, newest first. Search by text, price, place and
-        rating comes with the search endpoints."""
-        return ok(
-            await listings.list_experiences(paging, category=category, guide_id=guide_id),
-            "Experiences retrieved successfully",
-        )
 
     @get("/{experience_id:str}", summary="An experience", responses=errors(404))
     async def get_experience(self, experience_id: FromPath[str]) -> Envelope[ServiceOut]:

@@ -34,7 +34,6 @@ from kwika.modules.catalogue.documents import (
 )
 from kwika.modules.catalogue.schemas import (
     ExperienceIn,
-    ExperiencesPage,
     ServiceIn,
     ServiceOut,
     ServicesPage,
@@ -745,38 +744,6 @@ async def _summary(owner_id: ObjectId) -> ServiceSummaryOut:
         total_reviews=reviews,
         average_rating=round(row.get("stars", 0) / reviews, 2) if reviews else None,
     )
-
-
-async def list_experiences(
-    paging: PageParams,
-    *,
-    category: str | None = None,
-    guide_id: str | None = None,
-) -> ExperiencesPage:
-    """Seed 002 Task 6, public: active experiences, newest first. Search, price, location
-    and rating filters are the discovery module's."""
-    query: dict[str, Any] = {"kind": "experience", "status": "active"}
-    if category:
-        if category not in ("nightlife", "cultural", "adventure", "food", "nature"):
-            raise ValidationFailed.single(
-                "category", "Use nightlife, cultural, adventure, food or nature"
-            )
-        query["experience_category"] = category
-    if guide_id:
-        oid = try_parse_id(guide_id)
-        if oid is None:
-            raise ValidationFailed.single("guide_id", "Not a valid id")
-        query["provider_id"] = oid
-    total = await Service.find(query).count()
-    found = (
-        await Service.find(query)
-        .sort([("created_at", -1), ("_id", -1)])
-        .skip(paging.skip)
-        .limit(paging.limit)
-        .to_list()
-    )
-    page = paging.build(await services_out(found), total)
-    return ExperiencesPage(items=page.items, pagination=page.pagination)
 
 
 async def public_page(service_id: str, kind: str) -> ServiceOut:
