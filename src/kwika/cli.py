@@ -166,6 +166,33 @@ def create_staff(
     console.print(f"Created {created.role} {created.email}; TOTP is enrolled at first sign-in.")
 
 
+@app.command()
+def reindex() -> None:
+    """Rebuild the search read model (listings) from providers and the catalogue."""
+    from kwika.modules.discovery.reindex import reindex as rebuild
+
+    settings = get_settings()
+    _warn_if_ephemeral(settings)
+    with Progress(
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(label: str, done: int) -> None:
+            if label not in tasks:
+                tasks[label] = progress.add_task(label, total=None)
+            progress.update(tasks[label], completed=done)
+
+        counts = _run_with_runtime(settings, lambda: rebuild(report))
+    table = Table("listings", "count")
+    for name, count in counts.items():
+        table.add_row(name, str(count))
+    console.print(table)
+
+
 @app.command("ensure-indexes")
 def ensure_indexes() -> None:
     """Create every index the documents declare (start-up does this too)."""

@@ -7,8 +7,10 @@ from kwika.modules.catalogue.services import catalogues, listings, promotions
 from kwika.modules.identity.signals import user_anonymised
 from kwika.modules.providers.signals import (
     business_phone_deletion,
+    company_changed,
     company_deleted,
     company_deletion,
+    provider_changed,
 )
 
 
@@ -36,6 +38,8 @@ module = ModuleSpec(
         (company_deleted, company_gone),
         (business_phone_deletion, listings.phone_in_use),
         (user_anonymised, erase_person),
+        (provider_changed, listings.provider_changed),
+        (company_changed, promotions.company_renamed),
     ],
     tags=[
         {"name": "Catalogues", "description": "Companies' catalogues and categories"},

@@ -4,6 +4,7 @@ Documents stay inside the catalogue."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 from bson import ObjectId
@@ -17,7 +18,7 @@ from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.constants import ServiceKind
 from kwika.modules.catalogue.documents import Package, Promotion, Service
 from kwika.modules.catalogue.schemas import PromotionOut, ServiceOut
-from kwika.modules.catalogue.services import kyc, promotions
+from kwika.modules.catalogue.services import kyc, listings, promotions
 from kwika.modules.catalogue.services.views import service_out
 
 
@@ -292,3 +293,24 @@ approve_kyc_document = kyc.approve_document
 reject_kyc_document = kyc.reject_document
 approve_service_kyc = kyc.approve_service
 reject_service_kyc = kyc.reject_service
+
+
+async def categories_in_use(
+    *, provider_id: str | ObjectId | None = None, company_id: str | ObjectId | None = None
+) -> list[str]:
+    """Ids of the service categories of a provider's (or a company's) active services."""
+    return await listings.categories_in_use(
+        provider_id=ObjectId(provider_id) if provider_id else None,
+        company_id=ObjectId(company_id) if company_id else None,
+    )
+
+
+async def all_service_ids() -> AsyncIterator[ObjectId]:
+    """Every service and experience, for rebuilding what other modules derive from them."""
+    async for row in Service.get_motor_collection().find({}, {"_id": 1}):
+        yield row["_id"]
+
+
+async def all_promotion_ids() -> AsyncIterator[ObjectId]:
+    async for row in Promotion.get_motor_collection().find({}, {"_id": 1}):
+        yield row["_id"]

@@ -279,6 +279,25 @@ class ServiceOut(ResponseSchema):
     updated_at: datetime
 
 
+class ServiceProviderOut(ResponseSchema):
+    """Who offers a service, as its public page shows them."""
+
+    id: str
+    user_id: str
+    name: str
+    avatar: str | None
+    verified: bool
+    rating: float | None
+    review_count: int
+
+
+class ServicePageOut(ServiceOut):
+    """Seed 003 9.2: the public page of a service, with its provider and active packages."""
+
+    provider: ServiceProviderOut | None
+    packages: list[PackageOut]
+
+
 class ServiceSummaryOut(ResponseSchema):
     total_services: int
     active_services: int

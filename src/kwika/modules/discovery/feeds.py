@@ -13,7 +13,7 @@ from typing import Any
 from bson import ObjectId
 
 from kwika.core.errors import NotFound
-from kwika.modules import catalogue, providers
+from kwika.modules import catalogue, providers, reference
 from kwika.modules.discovery import listings
 from kwika.modules.discovery.listings import ListingIn
 
@@ -39,6 +39,7 @@ async def provider_changed(provider_id: ObjectId) -> None:
             description=snapshot.bio or "",
             tags=[*snapshot.languages, *snapshot.guide_specializations],
             skills=snapshot.skills,
+            category_ids=await catalogue.categories_in_use(provider_id=snapshot.id),
             provider_kinds=list(snapshot.kinds),
             district=snapshot.district,
             location_text=snapshot.guide_region,
@@ -79,6 +80,7 @@ async def company_changed(company_id: ObjectId) -> None:
             owner_id=card.owner_id,
             title=card.name,
             description=" ".join(filter(None, [card.slogan, card.description])),
+            category_ids=await catalogue.categories_in_use(company_id=card.id),
             district=card.district,
             location_text=card.address,
             latitude=card.latitude,
@@ -103,6 +105,7 @@ async def service_changed(service_id: ObjectId) -> None:
         return  # deleted meanwhile: service_removed cleans up
     if snapshot.status != "active":
         await listings.remove(snapshot.kind, service_id)
+        await _refresh_offerers(snapshot.provider_id, snapshot.company_id)
         return
     card = await catalogue.get_public_service(service_id)
     if snapshot.kind == "experience":
@@ -120,6 +123,9 @@ async def service_changed(service_id: ObjectId) -> None:
             tags=[*card.highlights, *card.service_areas, *card.languages],
             category_ids=[snapshot.service_category_id] if snapshot.service_category_id else [],
             category_names=category_names,
+            event_type_ids=await reference.event_types_for_category(snapshot.service_category_id)
+            if snapshot.service_category_id
+            else [],
             type_id=snapshot.service_type_id,
             type_name=card.service_type.name if card.service_type else None,
             location_text=snapshot.location,
@@ -145,10 +151,22 @@ async def service_changed(service_id: ObjectId) -> None:
             card=card.model_dump(mode="json"),
         )
     )
+    await _refresh_offerers(snapshot.provider_id, snapshot.company_id)
 
 
 async def service_removed(service_id: ObjectId, kind: str) -> None:
+    listing = await listings.get(kind, service_id)  # type: ignore[arg-type]
     await listings.remove(kind, service_id)  # type: ignore[arg-type]
+    if listing is not None:
+        await _refresh_offerers(listing.provider_id, listing.card.get("company_id"))
+
+
+async def _refresh_offerers(provider_id: Any, company_id: Any) -> None:
+    """Providers and companies are found by the categories of what they offer."""
+    if provider_id:
+        await provider_changed(ObjectId(provider_id))
+    if company_id:
+        await company_changed(ObjectId(company_id))
 
 
 async def promotion_changed(promotion_id: ObjectId) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from bson import ObjectId
 
 from kwika.core import clock, runtime
+from kwika.core.clock import as_utc
 from kwika.core.errors import FieldError, ValidationFailed
 from kwika.core.money import MoneyError, from_minor, to_minor
 from kwika.core.pagination import PageParams
@@ -361,9 +362,22 @@ async def correct(text_terms: list[str]) -> list[str]:
     return fixed
 
 
+def _promotion_status(row: dict[str, Any], shown: str | None) -> str | None:
+    """A card's status was right when it was indexed; dates decide it now."""
+    starts, ends = row.get("starts_at"), row.get("ends_at")
+    if shown not in ("scheduled", "active", "expired") or starts is None or ends is None:
+        return shown
+    now = clock.now()
+    if as_utc(ends) <= now:
+        return "expired"
+    return "scheduled" if as_utc(starts) > now else "active"
+
+
 def to_item(row: dict[str, Any], *, with_ranking: bool = False) -> dict[str, Any]:
     """A list item: the owning module's card plus what the search computed."""
     item = dict(row.get("card") or {})
+    if row.get("kind") == "promotion":
+        item["status"] = _promotion_status(row, item.get("status"))
     if "distance_m" in row:
         item["distance_km"] = round(row["distance_m"] / 1000, 2)
     if with_ranking:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from kwika.core import clock
 from kwika.core.errors import NotFound
 from kwika.core.ids import parse_id
+from kwika.modules.identity import signals
 from kwika.modules.identity.documents import User
 
 CounterName = Literal["followers", "following", "posts", "events", "services"]
@@ -111,4 +112,5 @@ async def set_avatar(user_id: ObjectId, avatar_url: str | None) -> str | None:
         else {"$unset": {"avatar": ""}, "$set": {"updated_at": clock.now()}}
     )
     await User.get_motor_collection().update_one({"_id": user.id}, update)
+    await signals.user_changed.send(user_id=user.id)
     return user.avatar

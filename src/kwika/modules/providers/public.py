@@ -6,6 +6,7 @@ with :func:`record_rating`; the catalogue checks company ownership with
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 
 from bson import ObjectId
@@ -191,3 +192,14 @@ list_verifications = verification.list_verifications
 get_verification = verification.get_verification
 approve_verification = verification.approve
 reject_verification = verification.reject
+
+
+async def all_provider_ids() -> AsyncIterator[ObjectId]:
+    """Every provider profile, for rebuilding what other modules derive from them."""
+    async for row in ProviderProfile.get_motor_collection().find({}, {"_id": 1}):
+        yield row["_id"]
+
+
+async def all_company_ids() -> AsyncIterator[ObjectId]:
+    async for row in Company.get_motor_collection().find({}, {"_id": 1}):
+        yield row["_id"]

@@ -95,6 +95,69 @@ EVENT_TYPES: list[dict[str, Any]] = [
     },
 ]
 
+# Which service categories suit which event type (seed 003 ``event_type_services``).
+_EVERY_CATEGORY = (
+    "entertainment",
+    "catering",
+    "logistics",
+    "photography_videography",
+    "decor_setup",
+    "planning",
+    "rentals",
+    "audio_visual",
+    "security",
+    "cleaning",
+)
+EVENT_TYPE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "wedding": _EVERY_CATEGORY,
+    "birthday": (
+        "entertainment",
+        "catering",
+        "photography_videography",
+        "decor_setup",
+        "rentals",
+        "audio_visual",
+    ),
+    "corporate": (
+        "catering",
+        "logistics",
+        "photography_videography",
+        "planning",
+        "rentals",
+        "audio_visual",
+        "security",
+        "cleaning",
+    ),
+    "graduation": (
+        "entertainment",
+        "catering",
+        "photography_videography",
+        "decor_setup",
+        "rentals",
+        "audio_visual",
+    ),
+    "baby_shower": ("entertainment", "catering", "photography_videography", "decor_setup"),
+    "funeral": (
+        "catering",
+        "logistics",
+        "planning",
+        "rentals",
+        "audio_visual",
+        "security",
+        "cleaning",
+    ),
+    "anniversary": (
+        "entertainment",
+        "catering",
+        "photography_videography",
+        "decor_setup",
+        "planning",
+    ),
+    "religious": ("catering", "decor_setup", "rentals", "audio_visual", "security", "cleaning"),
+    "concert": ("entertainment", "logistics", "rentals", "audio_visual", "security", "cleaning"),
+    "other": _EVERY_CATEGORY,
+}
+
 SERVICE_CATEGORIES: list[dict[str, Any]] = [
     {
         "key": "entertainment",

@@ -174,8 +174,29 @@ class Interest(Document):
         indexes = [_key_index(), _listing_index()]
 
 
+class EventTypeCategory(Document):
+    """Seed 003 ``event_type_services``: a service category suits an event type (9.1.1
+    recommendations, the relevance score's event-type match)."""
+
+    key: str  # "<event type key>|<category key>"
+    event_type_id: PydanticObjectId
+    service_category_id: PydanticObjectId
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
+
+    class Settings:
+        name = "reference_event_type_categories"
+        keep_nulls = False
+        indexes = [
+            _key_index(),
+            IndexModel([("service_category_id", ASCENDING)]),
+            IndexModel([("event_type_id", ASCENDING)]),
+        ]
+
+
 DOCUMENTS = [
     EventType,
+    EventTypeCategory,
     ServiceCategory,
     ServiceType,
     KycRequirement,

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from kwika.core.errors import NotFound
 from kwika.modules.reference import service
+from kwika.modules.reference.documents import EventTypeCategory
 from kwika.modules.reference.schemas import KycRequirementOut
 
 
@@ -73,6 +74,20 @@ async def get_event_type(event_type_id: str | ObjectId) -> EventTypeRef:
     if found is None:
         raise NotFound("Event type not found")
     return EventTypeRef.model_validate(found.model_dump())
+
+
+async def event_types_for_category(category_id: str | ObjectId) -> list[str]:
+    """Ids of the active event types a service category suits (empty for unknown ids)."""
+    key = ObjectId(category_id) if ObjectId.is_valid(str(category_id)) else None
+    if key is None:
+        return []
+    mapped = {
+        str(row["event_type_id"])
+        async for row in EventTypeCategory.get_motor_collection().find(
+            {"service_category_id": key}, {"event_type_id": 1}
+        )
+    }
+    return [str(e.id) for e in await service.event_type_records() if str(e.id) in mapped]
 
 
 async def kyc_requirements_for(service_type_id: str | ObjectId) -> list[KycRequirementRef]:

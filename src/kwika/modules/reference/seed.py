@@ -23,6 +23,7 @@ from kwika.modules.reference.documents import (
     Country,
     Currency,
     EventType,
+    EventTypeCategory,
     Interest,
     KycRequirement,
     ServiceCategory,
@@ -107,6 +108,21 @@ def _mappings(
     return records
 
 
+def _event_type_categories(
+    events: dict[str, ObjectId], categories: dict[str, ObjectId]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": f"{event}|{category}",
+            "event_type_id": events[event],
+            "service_category_id": categories[category],
+        }
+        for event, suited in data.EVENT_TYPE_CATEGORIES.items()
+        for category in suited
+        if event in events and category in categories
+    ]
+
+
 def _active(records: list[dict[str, Any]], **extra: Any) -> list[dict[str, Any]]:
     return [{"is_active": True, **extra, **record} for record in records]
 
@@ -124,7 +140,11 @@ async def seed_reference(context: SeedContext) -> int:
     progress(1)
     written += await _upsert(ServiceCategory, _active(data.SERVICE_CATEGORIES, service_count=0))
     progress(2)
-    written += await _upsert(ServiceType, _service_types(await _ids_by_key(ServiceCategory)))
+    categories = await _ids_by_key(ServiceCategory)
+    written += await _upsert(ServiceType, _service_types(categories))
+    written += await _upsert(
+        EventTypeCategory, _event_type_categories(await _ids_by_key(EventType), categories)
+    )
     progress(3)
     written += await _upsert(KycRequirement, data.KYC_REQUIREMENTS)
     progress(4)

@@ -14,8 +14,9 @@ from kwika.modules.catalogue.schemas import (
     ExperienceIn,
     ExperienceUpdateIn,
     ServiceOut,
+    ServicePageOut,
 )
-from kwika.modules.catalogue.services import listings
+from kwika.modules.catalogue.services import listings, public_pages
 from kwika.modules.catalogue.uploads import SERVICE_BODY_LIMIT
 
 BEARER = [{"BearerToken": []}]
@@ -27,11 +28,11 @@ class ExperiencesController(Controller):
     tags = ["Experiences"]
 
     @get("/{experience_id:str}", summary="An experience", responses=errors(404))
-    async def get_experience(self, experience_id: FromPath[str]) -> Envelope[ServiceOut]:
+    async def get_experience(self, experience_id: FromPath[str]) -> Envelope[ServicePageOut]:
         """Public (active experiences only). Served from a cache that every change
         invalidates; each view counts for the ranking."""
         return ok(
-            await listings.public_page(experience_id, "experience"),
+            await public_pages.public_page(experience_id, "experience"),
             "Experience retrieved successfully",
         )
 

@@ -26,10 +26,11 @@ from kwika.modules.catalogue.schemas import (
     ServiceDetailOut,
     ServiceIn,
     ServiceOut,
+    ServicePageOut,
     ServicesPage,
     ServiceUpdateIn,
 )
-from kwika.modules.catalogue.services import images, kyc, listings, packages
+from kwika.modules.catalogue.services import images, kyc, listings, packages, public_pages
 from kwika.modules.catalogue.services.views import service_out
 from kwika.modules.catalogue.uploads import KYC_BODY_LIMIT, SERVICE_BODY_LIMIT
 
@@ -391,9 +392,9 @@ class PublicServiceController(Controller):
     tags = ["Discovery"]
 
     @get("/{service_id:str}", summary="A service's public page", responses=errors(404))
-    async def get_service(self, service_id: FromPath[str]) -> Envelope[ServiceOut]:
+    async def get_service(self, service_id: FromPath[str]) -> Envelope[ServicePageOut]:
         """Seed 003 9.2: an active service as anyone sees it (images, prices, packages,
         provider). Inactive, deleted and unknown services are 404. Served from a cache that
         every change of the service invalidates; each view counts for the ranking of
         featured services."""
-        return ok(await listings.public_page(service_id, "service"), "Service retrieved")
+        return ok(await public_pages.public_page(service_id, "service"), "Service retrieved")

@@ -13,7 +13,7 @@ from typing import Any
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 
-from kwika.core import access, clock
+from kwika.core import clock
 from kwika.core.auth import ClientContext
 from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
@@ -746,26 +746,26 @@ async def _summary(owner_id: ObjectId) -> ServiceSummaryOut:
     )
 
 
-async def public_page(service_id: str, kind: str) -> ServiceOut:
-    """An active service or experience as anyone sees it, from the cache (invalidated by
-    every change); counts a view for the ranking."""
-    label = "Experience" if kind == "experience" else "Service"
-    oid = parse_id(service_id, label)
-
-    async def load() -> ServiceOut:
-        service = await Service.get(oid)
-        if service is None or service.status != "active":
-            raise NotFound(f"{label} not found")
-        return await service_out(service)
-
-    page = await pages.SERVICE_PAGES.model(str(oid), ServiceOut, load)
-    if page.kind != kind:
-        raise NotFound(f"{label} not found")
-    await access.record_view(kind, page.id)
-    return page
-
-
 # ---------------------------------------------------------------- guards and erasure
+
+
+async def provider_changed(provider_id: ObjectId) -> None:
+    """Receiver of ``providers.provider_changed``: service pages show the provider."""
+    async for row in Service.get_motor_collection().find({"provider_id": provider_id}, {"_id": 1}):
+        await pages.SERVICE_PAGES.invalidate(str(row["_id"]))
+
+
+async def categories_in_use(
+    *, provider_id: ObjectId | None = None, company_id: ObjectId | None = None
+) -> list[str]:
+    """Service categories of a provider's (or a company's) active services."""
+    query: dict[str, Any] = {"status": "active", "service_category_id": {"$ne": None}}
+    if provider_id is not None:
+        query["provider_id"] = provider_id
+    if company_id is not None:
+        query["company_id"] = company_id
+    found = await Service.get_motor_collection().distinct("service_category_id", query)
+    return sorted(str(category) for category in found if category)
 
 
 async def company_has_services(company_id: ObjectId, owner_id: ObjectId) -> str | None:

@@ -339,6 +339,12 @@ async def set_image(
     return await _out(await _owned(principal, promotion.id))  # type: ignore[arg-type]
 
 
+async def company_renamed(company_id: ObjectId) -> None:
+    """Receiver of ``providers.company_changed``: promotions show the company's name."""
+    async for row in Promotion.get_motor_collection().find({"company_id": company_id}, {"_id": 1}):
+        await pages.promotion_changed(row["_id"])
+
+
 async def delete_for_company(company_id: ObjectId) -> None:
     """Receiver of ``providers.company_deleted``: the company's promotions go with it."""
     async for promotion in Promotion.find({"company_id": company_id}):

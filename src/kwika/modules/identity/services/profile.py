@@ -83,6 +83,7 @@ async def update_profile(
                 code="DUPLICATE",
                 errors=[FieldError("username", "Username is already taken")],
             ) from None
+        await signals.user_changed.send(user_id=user.id)
         await activity.record(
             accounts.actor_of(user),
             "user.profile_updated",
@@ -238,6 +239,7 @@ async def schedule_deletion(
         },
     )
     await sessions.revoke_all(user.id, "account_deleted")
+    await signals.user_changed.send(user_id=user.id)
     await activity.record(
         accounts.actor_of(user),
         "user.deletion_requested",

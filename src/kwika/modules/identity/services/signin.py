@@ -12,6 +12,7 @@ from kwika.core.errors import BadRequest, Forbidden, Unauthorized, ValidationFai
 from kwika.core.net import describe_device
 from kwika.core.security import numeric_code
 from kwika.modules import activity, notifications
+from kwika.modules.identity import signals
 from kwika.modules.identity.documents import User
 from kwika.modules.identity.schemas import AuthOut, ChallengeOut, SigninIn, UserOut
 from kwika.modules.identity.services import accounts, challenges, devices, sessions, throttle, totp
@@ -85,6 +86,7 @@ async def admit(user: User, client: ClientContext) -> User:
         user.status, user.deletion = "active", None
         user.updated_at = now
         await user.save()
+        await signals.user_changed.send(user_id=user.id)
         await activity.record(
             accounts.actor_of(user),
             "user.deletion_cancelled",
