@@ -15,7 +15,7 @@ import logging
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
@@ -410,15 +410,17 @@ async def ingest(
         if prepared.thumbnail is not None:
             thumb = io.BytesIO(prepared.thumbnail)
             saved.append(await backend.save(thumbnail_key, thumb, **options))
+    except asyncio.CancelledError:
+        # Cancelled mid-write (shutdown): the clean-up runs in a task of its own.
+        _in_background(_abandon(owner_id, prepared, backend, saved, rule.private))
+        raise
     except Exception as exc:
         # Every failure, expected (StorageError) or not, leaves nothing behind.
         if isinstance(exc, StorageError):
             log.error("storing %s on %s failed: %s", key, backend.name, exc)
         else:
             log.exception("storing %s on %s failed unexpectedly", key, backend.name)
-        await give_back(owner_id, prepared.total_bytes)
-        for stored in saved:
-            await _delete_quietly(backend, stored.key, prepared.fmt, rule.private)
+        await _abandon(owner_id, prepared, backend, saved, rule.private)
         raise DependencyUnavailable(
             "file storage", "The file could not be stored right now. Please try again."
         ) from exc
@@ -437,6 +439,28 @@ async def ingest(
             {"_id": owner_id}, {"$inc": {"bytes": difference}}
         )
     return ingested
+
+
+async def _abandon(
+    owner_id: ObjectId,
+    prepared: Prepared,
+    backend: Storage,
+    saved: list[StoredObject],
+    private: bool,
+) -> None:
+    """Give back the quota an interrupted :func:`ingest` reserved and delete what it stored."""
+    await give_back(owner_id, prepared.total_bytes)
+    for stored in saved:
+        await _delete_quietly(backend, stored.key, prepared.fmt, private)
+
+
+_background: set[asyncio.Task[None]] = set()
+
+
+def _in_background(work: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.ensure_future(work)
+    _background.add(task)  # keep a reference until it is done
+    task.add_done_callback(_background.discard)
 
 
 async def undo(owner_id: ObjectId, ingested: Ingested, private: bool) -> None:
