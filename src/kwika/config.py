@@ -157,8 +157,10 @@ class GoogleSettings(BaseModel):
 class MediaSettings(BaseModel):
     """Uploaded files (``KWIKA_MEDIA__*``): where they live and what a user may keep."""
 
-    # local: files under ``root`` served by the API at /api/v1/media/...; cloudinary: the
-    # [cloudinary] section below.
+    # Where NEW files go. local: files under ``root`` served by the API at
+    # /api/v1/media/...; cloudinary: the [cloudinary] section below (checked at start-up).
+    # Every file records the backend that holds it and is served, signed and deleted
+    # there, so switching keeps old files working while that backend stays configured.
     backend: Literal["local", "cloudinary"] = "local"
     # The designated directory for the local backend (seed 000 1.3).
     root: Path = Path("var/media")
@@ -182,7 +184,8 @@ class MediaSettings(BaseModel):
 
 
 class CloudinarySettings(BaseModel):
-    """Cloudinary account for ``KWIKA_MEDIA__BACKEND=cloudinary`` (``KWIKA_CLOUDINARY__*``)."""
+    """Cloudinary account (``KWIKA_CLOUDINARY__*``): required with
+    ``KWIKA_MEDIA__BACKEND=cloudinary``, and kept afterwards while files stored there exist."""
 
     cloud_name: str | None = None
     api_key: str | None = None
@@ -192,6 +195,20 @@ class CloudinarySettings(BaseModel):
     # Every public id starts with this folder.
     folder: str = "kwika"
     timeout_seconds: float = 60.0
+
+    def missing(self) -> list[str]:
+        """The required ``KWIKA_CLOUDINARY__*`` settings that are not set (blank counts)."""
+        secret = self.api_secret.get_secret_value() if self.api_secret else None
+        required = {"CLOUD_NAME": self.cloud_name, "API_KEY": self.api_key, "API_SECRET": secret}
+        return [
+            f"KWIKA_CLOUDINARY__{name}"
+            for name, value in required.items()
+            if not (value and value.strip())
+        ]
+
+    @property
+    def configured(self) -> bool:
+        return not self.missing()
 
 
 class Settings(BaseSettings):

@@ -46,6 +46,8 @@ class FakeCloudinary:
     assets: dict[tuple[str, str, str], Asset] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     fail_uploads: bool = False
+    # Uploads accepted before every further one answers 500 (a failure half-way).
+    fail_uploads_after: int | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def asset(self, public_id: str) -> Asset | None:
@@ -115,7 +117,9 @@ def _handler(fake: FakeCloudinary) -> type[BaseHTTPRequestHandler]:
             storage_type = fields.get("type", "upload")
             public_id = fields.get("public_id", "")
             if action == "upload":
-                if fake.fail_uploads:
+                uploads = sum(1 for done, _ in fake.calls if done == "upload")
+                after = fake.fail_uploads_after
+                if fake.fail_uploads or (after is not None and uploads > after):
                     self._json(500, {"error": {"message": "General Error"}})
                     return
                 fmt = filename.rsplit(".", 1)[-1] if "." in filename else "bin"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -98,3 +99,44 @@ async def test_a_wrong_secret_or_an_outage_is_a_storage_error(fake):
 def test_credentials_are_required():
     with pytest.raises(ValueError, match="CLOUD_NAME"):
         CloudinaryStorage(CloudinarySettings())
+
+
+def test_missing_names_every_empty_setting():
+    assert CloudinarySettings().missing() == [
+        "KWIKA_CLOUDINARY__CLOUD_NAME",
+        "KWIKA_CLOUDINARY__API_KEY",
+        "KWIKA_CLOUDINARY__API_SECRET",
+    ]
+    partial = CloudinarySettings(cloud_name=CLOUD, api_key=" ", api_secret=API_SECRET)
+    assert partial.missing() == ["KWIKA_CLOUDINARY__API_KEY"]
+    assert not partial.configured
+    with pytest.raises(ValueError, match=r"^Cloudinary needs KWIKA_CLOUDINARY__API_KEY$"):
+        CloudinaryStorage(partial)
+    assert CloudinarySettings(cloud_name=CLOUD, api_key=API_KEY, api_secret=API_SECRET).configured
+
+
+async def test_an_unreachable_api_is_a_storage_error():
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    storage = CloudinaryStorage(
+        CloudinarySettings(
+            cloud_name=CLOUD,
+            api_key=API_KEY,
+            api_secret=API_SECRET,
+            upload_prefix=f"http://127.0.0.1:{port}",
+            timeout_seconds=5,
+        )
+    )
+    with pytest.raises(StorageError, match="Cloudinary"):
+        await storage.save(
+            "public/avatar/2026/01/abc.jpg",
+            io.BytesIO(b"x"),
+            kind="image",
+            ext="jpg",
+            private=False,
+        )
+    with pytest.raises(StorageError, match="Cloudinary"):
+        await storage.delete(
+            "app/public/avatar/2026/01/abc", kind="image", ext="jpg", private=False
+        )

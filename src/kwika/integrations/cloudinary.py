@@ -32,11 +32,9 @@ class CloudinaryStorage:
     name = "cloudinary"
 
     def __init__(self, config: CloudinarySettings) -> None:
-        if not (config.cloud_name and config.api_key and config.api_secret):
-            raise ValueError(
-                "KWIKA_CLOUDINARY__CLOUD_NAME, __API_KEY and __API_SECRET are required "
-                "for KWIKA_MEDIA__BACKEND=cloudinary"
-            )
+        missing = config.missing()
+        if missing or config.api_secret is None:
+            raise ValueError(f"Cloudinary needs {', '.join(missing)}")
         self.folder = config.folder.strip("/")
         self.timeout = config.timeout_seconds
         self.options: dict[str, Any] = {
@@ -113,4 +111,6 @@ class CloudinaryStorage:
             raise StorageError(f"Cloudinary: {exc}") from exc
         except OSError as exc:
             raise StorageError(f"Cloudinary unreachable: {exc}") from exc
+        except Exception as exc:  # anything else the SDK raises: the call failed all the same
+            raise StorageError(f"Cloudinary call failed: {exc!r}") from exc
         return result

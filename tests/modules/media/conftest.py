@@ -1,11 +1,33 @@
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.support import Account, Outbox, register
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def media_log() -> Iterator[list[str]]:
+    """Warnings and errors the media module logs (the app replaces the root handlers, so
+    pytest's ``caplog`` does not see them)."""
+    collect = _Collect()
+    logger = logging.getLogger("kwika.modules.media")
+    logger.addHandler(collect)
+    yield collect.messages
+    logger.removeHandler(collect)
 
 
 @pytest.fixture

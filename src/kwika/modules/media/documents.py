@@ -28,7 +28,10 @@ class StoredFile(Document):
     context_id: str | None = None
     status: FileStatus
     filename: str  # the client's name, cleaned; only for display and downloads
-    backend: str
+    # The backend holding the bytes ("local" or "cloudinary"): the file is served, signed
+    # and deleted there whatever KWIKA_MEDIA__BACKEND says now. Records written before the
+    # field existed were all on the local disk.
+    backend: str = "local"
     private: bool
     # Sniffed from the bytes once received; the declared type while pending.
     content_type: str
@@ -63,6 +66,8 @@ class StoredFile(Document):
             IndexModel([("status", ASCENDING), ("completed_at", ASCENDING)]),
             IndexModel([("url", ASCENDING)], sparse=True),
             IndexModel([("used_by.type", ASCENDING), ("used_by.id", ASCENDING)]),
+            # Start-up counts the files kept on a backend that is not configured.
+            IndexModel([("backend", ASCENDING)]),
         ]
 
 

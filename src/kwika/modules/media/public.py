@@ -14,6 +14,7 @@ deleted by its owner (400 with ``used_by``), and :func:`release` frees it again.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from datetime import datetime
 from typing import BinaryIO
@@ -59,8 +60,10 @@ class MediaFile(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, file: StoredFile) -> MediaFile:
-        file_url, thumbnail_url = service.urls(file)
+    def of(cls, file: StoredFile, *, strict: bool = True) -> MediaFile:
+        """``strict=False``: a private file whose backend is not configured gets no URLs
+        (instead of 503)."""
+        file_url, thumbnail_url = service.urls(file, strict=strict)
         return cls(
             id=str(file.id),
             owner_id=str(file.owner_id),
@@ -162,7 +165,8 @@ async def count_upload(owner_id: str | ObjectId) -> None:
 
 
 async def get(file_id: str | ObjectId) -> MediaFile:
-    """404 ``File not found`` for unknown or malformed ids."""
+    """404 ``File not found`` for unknown or malformed ids; 503 for a private file whose
+    backend is not configured (its URL cannot be signed)."""
     file = await service.find(file_id)
     if file is None:
         raise NotFound("File not found")
@@ -170,8 +174,11 @@ async def get(file_id: str | ObjectId) -> MediaFile:
 
 
 async def get_many(file_ids: Iterable[str | ObjectId]) -> dict[str, MediaFile]:
-    """Several files in one query, keyed by id; unknown ids are absent."""
-    return {str(file.id): MediaFile.of(file) for file in await service.find_many(file_ids)}
+    """Several files in one query, keyed by id; unknown ids are absent. A private file
+    whose backend is not configured comes without URLs (logged) rather than failing all."""
+    return {
+        str(file.id): MediaFile.of(file, strict=False) for file in await service.find_many(file_ids)
+    }
 
 
 async def attach(
@@ -205,7 +212,10 @@ async def attach(
             ]
         )
     await service.add_use(file.id, _use(used_by))
-    return await get(file.id)
+    claimed = await service.find(file.id)
+    if claimed is None:
+        raise NotFound("File not found")
+    return MediaFile.of(claimed, strict=False)
 
 
 async def release(
@@ -218,31 +228,54 @@ async def release(
         return
     current = await service.drop_use(file.id, _use(used_by))
     if delete_if_unused and current is not None and not current.used_by:
-        await service.remove(current)
+        # A file whose backend is not configured stays, unclaimed and logged: the
+        # caller's change goes through and the owner can delete the file later.
+        with contextlib.suppress(service.BackendUnavailable):
+            await service.remove(current)
 
 
 async def delete(file_id: str | ObjectId) -> bool:
     """Delete a file whatever uses it (the owning object is being deleted). Returns False
-    when it was already gone."""
+    when it was already gone, or when its backend is not configured: then the file stays
+    (logged), freed of every use, for its owner or the sweeper to delete later, and the
+    caller's own deletion goes through."""
     file = await service.find(file_id)
-    return file is not None and await service.remove(file)
+    return file is not None and await _remove_or_free(file)
 
 
 async def delete_by_url(url: str, owner_id: str | ObjectId | None = None) -> bool:
-    """Delete the public file behind ``url`` (objects that stored a URL, not an id)."""
+    """Delete the public file behind ``url`` (objects that stored a URL, not an id), as
+    :func:`delete` does."""
     query: dict[str, object] = {"url": url}
     if owner_id is not None:
         query["owner_id"] = _oid(owner_id)
     file = await StoredFile.find_one(query)
-    return file is not None and await service.remove(file)
+    return file is not None and await _remove_or_free(file)
+
+
+async def _remove_or_free(file: StoredFile) -> bool:
+    try:
+        return await service.remove(file)
+    except service.BackendUnavailable:
+        assert file.id is not None
+        await service.drop_all_uses(file.id)
+        return False
 
 
 async def purge_owner(owner_id: str | ObjectId) -> int:
-    """Delete every file of a user (account erasure); returns how many went."""
+    """Delete every file of a user (account erasure); returns how many went. Files on a
+    backend that is not configured are kept and, once the others are gone, 503
+    :class:`BackendUnavailable` is raised so the erasure is retried (it is not finished)."""
     removed = 0
+    stranded: str | None = None
     async for file in StoredFile.find({"owner_id": _oid(owner_id)}):
-        if await service.remove(file):
-            removed += 1
+        try:
+            if await service.remove(file):
+                removed += 1
+        except service.BackendUnavailable as exc:
+            stranded = exc.backend
+    if stranded is not None:
+        raise service.BackendUnavailable(stranded)
     return removed
 
 

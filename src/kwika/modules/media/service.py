@@ -15,7 +15,7 @@ import logging
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
+from kwika.config import Settings
 from kwika.core import clock, runtime
 from kwika.core.errors import BadRequest, DependencyUnavailable, FieldError, ValidationFailed
 from kwika.core.security import BadSignature
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 API_MEDIA_PATH = "/api/v1/media"
 FILE_TOKEN_PURPOSE = "media-file"
 _STORAGE_ADAPTER = "media_storage"
+LOCAL = "local"
+CLOUDINARY = "cloudinary"
 CORRUPT_IMAGE = "The image is corrupt or cannot be read"
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/<>:|?*]+')
 
@@ -50,8 +53,8 @@ _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/<>:|?*]+')
 # ---------------------------------------------------------------- storage backend
 
 
-def media_base_url() -> str:
-    settings = runtime.get().settings
+def media_base_url(settings: Settings | None = None) -> str:
+    settings = settings or runtime.get().settings
     return (settings.media.base_url or f"{settings.public_base_url}{API_MEDIA_PATH}").rstrip("/")
 
 
@@ -70,27 +73,126 @@ def check_file_token(key: str, token: str) -> str:
     return str(payload.get("fn") or "")
 
 
-def storage() -> Storage:
-    """The running process's backend, built on first use and kept with its adapters."""
+class MediaConfigError(RuntimeError):
+    """The backend chosen for new files cannot be built: the process refuses to start."""
+
+
+class BackendUnavailable(DependencyUnavailable):
+    """A file is kept on a backend this process has no settings for (any more): 503."""
+
+    def __init__(self, backend: str) -> None:
+        super().__init__(
+            "file storage",
+            "This file is kept on a storage service that is not available right now. "
+            "Please try again later.",
+        )
+        self.backend = backend
+
+
+@dataclass(frozen=True)
+class Backends:
+    """Every backend this process can reach, and the one new files go to. Each file is
+    read, signed and deleted on the backend recorded in its ``backend`` field."""
+
+    default: str
+    stores: dict[str, Storage]
+    # Backends that could not be built, with the reason (the settings they lack).
+    unavailable: dict[str, str]
+
+    @property
+    def for_new_files(self) -> Storage:
+        return self.stores[self.default]
+
+
+def build_backends(settings: Settings) -> Backends:
+    """The local backend always exists (its files stay served after a switch to
+    Cloudinary); Cloudinary exists whenever its settings are complete. Raises
+    :class:`MediaConfigError` naming the missing settings when ``KWIKA_MEDIA__BACKEND``
+    selects a backend that cannot be built."""
+    stores: dict[str, Storage] = {
+        LOCAL: LocalStorage(settings.media.root, media_base_url(settings), sign_file_token)
+    }
+    unavailable: dict[str, str] = {}
+    missing = settings.cloudinary.missing()
+    if missing:
+        unavailable[CLOUDINARY] = f"{', '.join(missing)} not set"
+    else:
+        from kwika.integrations.cloudinary import CloudinaryStorage
+
+        stores[CLOUDINARY] = CloudinaryStorage(settings.cloudinary)
+    if settings.media.backend not in stores:
+        raise MediaConfigError(
+            f"KWIKA_MEDIA__BACKEND={settings.media.backend} needs {', '.join(missing)}: "
+            "set them or choose another backend (documents/runbooks/media-storage.md)"
+        )
+    return Backends(default=settings.media.backend, stores=stores, unavailable=unavailable)
+
+
+def backends() -> Backends:
+    """The process's backends, built at start-up (:func:`start`) and kept with its adapters."""
     rt = runtime.get()
     adapters: dict[str, Any] = rt.adapters
     if _STORAGE_ADAPTER not in adapters:
-        settings = rt.settings
-        if settings.media.backend == "cloudinary":
-            from kwika.integrations.cloudinary import CloudinaryStorage
+        adapters[_STORAGE_ADAPTER] = build_backends(rt.settings)
+    found: Backends = adapters[_STORAGE_ADAPTER]
+    return found
 
-            adapters[_STORAGE_ADAPTER] = CloudinaryStorage(settings.cloudinary)
-        else:
-            adapters[_STORAGE_ADAPTER] = LocalStorage(
-                settings.media.root, media_base_url(), sign_file_token
-            )
-    backend: Storage = adapters[_STORAGE_ADAPTER]
+
+def storage() -> Storage:
+    """Where new files go (``KWIKA_MEDIA__BACKEND``)."""
+    return backends().for_new_files
+
+
+def storage_of(file: StoredFile) -> Storage:
+    """The backend holding ``file``; 503 (and an error in the log) when this process
+    cannot reach it because its settings are gone."""
+    found = backends()
+    backend = found.stores.get(file.backend)
+    if backend is None:
+        log.error(
+            "media file %s is kept on %r, which is not configured (%s): it cannot be signed "
+            "or deleted until it is (documents/runbooks/media-storage.md)",
+            file.id,
+            file.backend,
+            found.unavailable.get(file.backend, "unknown backend"),
+        )
+        raise BackendUnavailable(file.backend)
     return backend
 
 
-def local_storage() -> LocalStorage | None:
-    backend = storage()
-    return backend if isinstance(backend, LocalStorage) else None
+def reachable(file: StoredFile) -> bool:
+    """Whether the backend holding ``file`` is configured here (no log, no error)."""
+    return file.backend in backends().stores
+
+
+def local_storage() -> LocalStorage:
+    """The local backend: always present, it serves ``/api/v1/media/<key>``."""
+    backend = backends().stores[LOCAL]
+    assert isinstance(backend, LocalStorage)
+    return backend
+
+
+async def start() -> None:
+    """Start-up hook: build the backends, so a missing Cloudinary setting stops the process
+    at once with a clear error instead of failing uploads; then report files kept on a
+    backend this process cannot reach."""
+    rt = runtime.get()
+    found = build_backends(rt.settings)
+    rt.adapters[_STORAGE_ADAPTER] = found
+    missing = rt.settings.cloudinary.missing()
+    if CLOUDINARY in found.unavailable and len(missing) < 3:  # some set: likely a typo
+        log.warning("Cloudinary is not used: %s", found.unavailable[CLOUDINARY])
+    collection = StoredFile.get_motor_collection()
+    for name, reason in found.unavailable.items():
+        stranded = await collection.count_documents({"backend": name, "key": {"$exists": True}})
+        if stranded:
+            log.error(
+                "%d media files are kept on %r, which is not configured (%s): their private "
+                "links and deletion answer 503 until it is",
+                stranded,
+                name,
+                reason,
+            )
 
 
 # ---------------------------------------------------------------- validation + processing
@@ -254,6 +356,7 @@ def _quota_error(used: int, size: int) -> BadRequest:
 
 @dataclass
 class Ingested:
+    backend: str  # the backend that holds the bytes
     fmt: Format
     main: StoredObject
     thumbnail: StoredObject | None
@@ -267,6 +370,7 @@ class Ingested:
     def fields(self) -> dict[str, Any]:
         """The document fields describing what was stored."""
         return {
+            "backend": self.backend,
             "content_type": self.fmt.content_type,
             "format": self.fmt.name,
             "kind": self.fmt.kind,
@@ -291,11 +395,13 @@ def _new_key(rule: ContextRule, ext: str) -> tuple[str, str]:
 async def ingest(
     owner_id: ObjectId, rule: ContextRule, stream: BinaryIO, field: str = "file"
 ) -> Ingested:
-    """Validate and store bytes for ``owner_id``; the caller records the document."""
+    """Validate and store bytes for ``owner_id``; the caller records the document (and
+    calls :func:`undo` if it cannot). When the backend fails, whatever it stored is
+    deleted, the quota is given back and the answer is 503."""
     max_pixels = runtime.get().settings.media.max_image_pixels
     prepared = await asyncio.to_thread(prepare, rule, stream, max_pixels, field)
-    await reserve(owner_id, prepared.total_bytes)
     backend = storage()
+    await reserve(owner_id, prepared.total_bytes)
     key, thumbnail_key = _new_key(rule, prepared.fmt.name)
     options = {"kind": prepared.fmt.kind, "ext": prepared.fmt.name, "private": rule.private}
     saved: list[StoredObject] = []
@@ -304,13 +410,22 @@ async def ingest(
         if prepared.thumbnail is not None:
             thumb = io.BytesIO(prepared.thumbnail)
             saved.append(await backend.save(thumbnail_key, thumb, **options))
-    except StorageError as exc:
-        log.error("storing %s failed: %s", key, exc)
-        await give_back(owner_id, prepared.total_bytes)
-        for stored in saved:
-            await _delete_quietly(backend, stored.key, prepared.fmt, rule.private)
-        raise DependencyUnavailable("file storage") from exc
+    except asyncio.CancelledError:
+        # Cancelled mid-write (shutdown): the clean-up runs in a task of its own.
+        _in_background(_abandon(owner_id, prepared, backend, saved, rule.private))
+        raise
+    except Exception as exc:
+        # Every failure, expected (StorageError) or not, leaves nothing behind.
+        if isinstance(exc, StorageError):
+            log.error("storing %s on %s failed: %s", key, backend.name, exc)
+        else:
+            log.exception("storing %s on %s failed unexpectedly", key, backend.name)
+        await _abandon(owner_id, prepared, backend, saved, rule.private)
+        raise DependencyUnavailable(
+            "file storage", "The file could not be stored right now. Please try again."
+        ) from exc
     ingested = Ingested(
+        backend=backend.name,
         fmt=prepared.fmt,
         main=saved[0],
         thumbnail=saved[1] if len(saved) > 1 else None,
@@ -326,29 +441,70 @@ async def ingest(
     return ingested
 
 
+async def _abandon(
+    owner_id: ObjectId,
+    prepared: Prepared,
+    backend: Storage,
+    saved: list[StoredObject],
+    private: bool,
+) -> None:
+    """Give back the quota an interrupted :func:`ingest` reserved and delete what it stored."""
+    await give_back(owner_id, prepared.total_bytes)
+    for stored in saved:
+        await _delete_quietly(backend, stored.key, prepared.fmt, private)
+
+
+_background: set[asyncio.Task[None]] = set()
+
+
+def _in_background(work: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.ensure_future(work)
+    _background.add(task)  # keep a reference until it is done
+    task.add_done_callback(_background.discard)
+
+
+async def undo(owner_id: ObjectId, ingested: Ingested, private: bool) -> None:
+    """Take back an :func:`ingest` whose document could not be recorded."""
+    backend = backends().stores[ingested.backend]
+    for stored in (ingested.main, ingested.thumbnail):
+        if stored is not None:
+            await _delete_quietly(backend, stored.key, ingested.fmt, private)
+    await give_back(owner_id, ingested.stored_bytes)
+
+
 async def _delete_quietly(backend: Storage, key: str, fmt: Format, private: bool) -> bool:
     try:
         await backend.delete(key, kind=fmt.kind, ext=fmt.name, private=private)
     except StorageError as exc:
-        log.warning("could not delete %s: %s", key, exc)
+        log.warning("could not delete %s from %s: %s", key, backend.name, exc)
         return False
     return True
 
 
 async def discard(file: StoredFile) -> None:
-    """Delete a file's bytes and give its bytes back to the quota (document untouched)."""
+    """Delete a file's bytes on its own backend and give its bytes back to the quota
+    (document untouched). :class:`BackendUnavailable` before anything happens when that
+    backend is not configured."""
     if file.key is None or file.format is None:
         return
     fmt = FORMATS[file.format]
-    backend = storage()
+    backend = storage_of(file)
     for key in (file.key, file.thumbnail_key):
         if key:
             await _delete_quietly(backend, key, fmt, file.private)
     await give_back(file.owner_id, file.stored_bytes)
 
 
+def ensure_reachable(file: StoredFile) -> None:
+    """503 (logged) unless the backend holding the file's bytes is configured."""
+    if file.key is not None:
+        storage_of(file)
+
+
 async def remove(file: StoredFile) -> bool:
-    """Delete the document first (so only one caller wins), then the bytes."""
+    """Delete the document first (so only one caller wins), then the bytes. Raises
+    :class:`BackendUnavailable` (document kept) when the file's backend is not configured."""
+    ensure_reachable(file)
     result = await StoredFile.get_motor_collection().delete_one({"_id": file.id})
     if result.deleted_count != 1:
         return False
@@ -368,24 +524,23 @@ async def create_completed(
 ) -> StoredFile:
     ingested = await ingest(owner_id, rule, stream, field)
     now = clock.now()
-    file = StoredFile(
-        owner_id=owner_id,
-        context=rule.name,
-        context_id=context_id,
-        status="completed",
-        filename=clean_filename(filename, f"file.{ingested.fmt.name}"),
-        backend=storage().name,
-        private=rule.private,
-        used_by=[used_by] if used_by else [],
-        created_at=now,
-        updated_at=now,
-        completed_at=now,
-        **ingested.fields(),
-    )
     try:
+        file = StoredFile(
+            owner_id=owner_id,
+            context=rule.name,
+            context_id=context_id,
+            status="completed",
+            filename=clean_filename(filename, f"file.{ingested.fmt.name}"),
+            private=rule.private,
+            used_by=[used_by] if used_by else [],
+            created_at=now,
+            updated_at=now,
+            completed_at=now,
+            **ingested.fields(),
+        )
         await file.insert()
     except Exception:
-        await discard(file)
+        await undo(owner_id, ingested, rule.private)
         raise
     return file
 
@@ -393,8 +548,10 @@ async def create_completed(
 # ---------------------------------------------------------------- reading
 
 
-def urls(file: StoredFile) -> tuple[str | None, str | None]:
-    """``(file_url, thumbnail_url)``: stable for public files, freshly signed for private."""
+def urls(file: StoredFile, *, strict: bool = True) -> tuple[str | None, str | None]:
+    """``(file_url, thumbnail_url)``: stable for public files, freshly signed for private
+    ones by the backend holding them. When that backend is not configured: 503, or with
+    ``strict=False`` (lists) no URLs for this file."""
     if file.status not in ("uploaded", "completed") or file.key is None or file.format is None:
         return None, None
     if not file.private:
@@ -402,7 +559,12 @@ def urls(file: StoredFile) -> tuple[str | None, str | None]:
     fmt = FORMATS[file.format]
     ttl = runtime.get().settings.media.private_url_ttl_seconds
     expires_at = clock.now() + timedelta(seconds=ttl)
-    backend = storage()
+    try:
+        backend = storage_of(file)
+    except BackendUnavailable:
+        if strict:
+            raise
+        return None, None
 
     def sign(key: str) -> str:
         return backend.private_url(
@@ -468,6 +630,12 @@ async def drop_use(file_id: ObjectId, used_by: UsedBy) -> StoredFile | None:
     return await StoredFile.get(file_id)
 
 
+async def drop_all_uses(file_id: ObjectId) -> None:
+    await StoredFile.get_motor_collection().update_one(
+        {"_id": file_id}, {"$set": {"used_by": [], "updated_at": clock.now()}}
+    )
+
+
 # ---------------------------------------------------------------- sweeping
 
 
@@ -475,7 +643,7 @@ async def sweep(now: datetime | None = None) -> dict[str, int]:
     """Expire uploads that never arrived or were never confirmed; with
     ``orphan_ttl_hours`` set, delete completed files nothing ever claimed."""
     now = now or clock.now()
-    counts = {"expired": 0, "orphans": 0}
+    counts = {"expired": 0, "orphans": 0, "unreachable": 0}
     collection = StoredFile.get_motor_collection()
     result = await collection.update_many(
         {"status": "pending", "expires_at": {"$lt": now}},
@@ -484,6 +652,9 @@ async def sweep(now: datetime | None = None) -> dict[str, int]:
     counts["expired"] += result.modified_count
     async for raw in collection.find({"status": "uploaded", "expires_at": {"$lt": now}}):
         file = StoredFile.model_validate(raw)
+        if not reachable(file):  # kept until its backend is configured again
+            counts["unreachable"] += 1
+            continue
         claimed = await collection.update_one(
             {"_id": file.id, "status": "uploaded"},
             {
@@ -499,6 +670,15 @@ async def sweep(now: datetime | None = None) -> dict[str, int]:
         cutoff = now - timedelta(hours=orphan_hours)
         query = {"status": "completed", "completed_at": {"$lt": cutoff}, "used_by": {"$size": 0}}
         async for raw in collection.find(query):
-            if await remove(StoredFile.model_validate(raw)):
+            orphan = StoredFile.model_validate(raw)
+            if not reachable(orphan):
+                counts["unreachable"] += 1
+            elif await remove(orphan):
                 counts["orphans"] += 1
+    if counts["unreachable"]:
+        log.error(
+            "media sweep left %d files whose backend is not configured (%s)",
+            counts["unreachable"],
+            backends().unavailable,
+        )
     return counts

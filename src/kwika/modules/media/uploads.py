@@ -4,6 +4,7 @@ seed-002 uploads, listing, deletion, avatars and serving local files."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import tempfile
 from collections.abc import AsyncIterator
@@ -56,8 +57,10 @@ KEY_PATTERN = re.compile(
 SPOOL_BYTES = 1024 * 1024
 
 
-def to_out(file: StoredFile) -> UploadOut:
-    file_url, thumbnail_url = service.urls(file)
+def to_out(file: StoredFile, *, strict: bool = True) -> UploadOut:
+    """``strict=False`` (lists): a private file whose backend is not configured gets no
+    URLs instead of failing the whole answer with 503."""
+    file_url, thumbnail_url = service.urls(file, strict=strict)
     status = service.effective_status(file)
     file_id = str(file.id)
     return UploadOut(
@@ -194,19 +197,19 @@ async def receive(upload_id: str, token: str | None, chunks: AsyncIterator[bytes
         "updated_at": now,
         "expires_at": now + timedelta(seconds=ttl),  # now the deadline to confirm
     }
-    result = await StoredFile.get_motor_collection().update_one(
-        {"_id": file.id, "status": "pending"},
-        {"$set": {k: v for k, v in fields.items() if v is not None}},
-    )
+    try:
+        result = await StoredFile.get_motor_collection().update_one(
+            {"_id": file.id, "status": "pending"},
+            {"$set": {k: v for k, v in fields.items() if v is not None}},
+        )
+    except Exception:
+        await service.undo(owner_id, ingested, file.private)
+        raise
     if result.modified_count != 1:
         # Another request delivered the same upload first: keep theirs.
-        await service.discard(replace_fields(file, ingested.fields()))
+        await service.undo(owner_id, ingested, file.private)
         raise Conflict("This upload has already been received", code="UPLOAD_RECEIVED")
     return to_out(await _reload(file.id))
-
-
-def replace_fields(file: StoredFile, fields: dict[str, Any]) -> StoredFile:
-    return file.model_copy(update=fields)
 
 
 async def _reload(file_id: Any) -> StoredFile:
@@ -287,6 +290,7 @@ async def status(principal: Principal, upload_id: str) -> UploadOut:
 
 async def delete(principal: Principal, upload_id: str) -> None:
     file = await _owned(principal, upload_id)
+    service.ensure_reachable(file)  # 503 and nothing deleted while its backend is missing
     if file.used_by:
         raise BadRequest(
             "File is in use and cannot be deleted",
@@ -321,7 +325,9 @@ async def list_mine(
     total = await collection.count_documents(query)
     cursor = collection.find(query).sort([("created_at", -1), ("_id", -1)])
     raws = await cursor.skip(paging.skip).limit(paging.limit).to_list(paging.limit)
-    page = paging.build([to_out(StoredFile.model_validate(raw)) for raw in raws], total)
+    page = paging.build(
+        [to_out(StoredFile.model_validate(raw), strict=False) for raw in raws], total
+    )
     return UploadsPage(
         items=page.items,
         pagination=page.pagination,
@@ -382,7 +388,10 @@ async def _retire_avatar(owner_id: ObjectId, url: str, use: UsedBy) -> None:
         return
     current = await service.drop_use(old.id, use)
     if current is not None and not current.used_by:
-        await service.remove(current)
+        # The new picture is set already; an old one whose backend is gone stays (logged)
+        # as an unclaimed file its owner can delete later.
+        with contextlib.suppress(service.BackendUnavailable):
+            await service.remove(current)
 
 
 # ---------------------------------------------------------------- serving local files
@@ -451,10 +460,11 @@ async def read_range(path: Path, first: int, last: int) -> AsyncIterator[bytes]:
 
 
 def open_local(key: str, token: str | None) -> ServedFile:
-    """A file of the local backend; private ones need the signed token of their URL."""
+    """A file of the local backend (whichever backend new files go to); private ones need
+    the signed token of their URL."""
     backend = service.local_storage()
     match = KEY_PATTERN.match(key)
-    if backend is None or match is None:
+    if match is None:
         raise NotFound("File not found")
     fmt = FORMATS[match["ext"]]
     private = match["visibility"] == "private"
