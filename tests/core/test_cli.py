@@ -147,3 +147,28 @@ def test_seed_demo_creates_demo_accounts_once(cli_env, tmp_path, redis_endpoint)
     import asyncio
 
     assert asyncio.run(sign_in()) == 200
+
+
+def test_reindex_rebuilds_listings_and_drops_stale_ones(cli_env):
+    from datetime import UTC, datetime
+
+    from bson import ObjectId, json_util
+
+    assert CliRunner().invoke(cli, ["seed"]).exit_code == 0
+    snapshot = json_util.loads(cli_env.read_text())
+    stale = {"_id": ObjectId(), "kind": "service", "indexed_at": datetime(2020, 1, 1, tzinfo=UTC)}
+    snapshot["collections"].setdefault("listings", []).append(stale)
+    cli_env.write_text(json_util.dumps(snapshot))
+
+    result = CliRunner().invoke(cli, ["reindex"])
+
+    assert result.exit_code == 0, result.output
+    rows = {
+        line.split("│")[1].strip(): line.split("│")[2].strip()
+        for line in result.output.splitlines()
+        if line.count("│") == 3
+    }
+    assert rows["removed"] == "1"
+    assert rows["services"] == "0"
+    listings = json_util.loads(cli_env.read_text())["collections"].get("listings", [])
+    assert stale["_id"] not in [row["_id"] for row in listings]
