@@ -191,3 +191,19 @@ async def test_resend_unreachable_and_refused():
     with pytest.raises(DeliveryError) as refused:
         await ResendEmail("https://resend.test", "k", "no-reply@kwika.test").send(MESSAGE)
     assert refused.value.permanent is True
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "reply",
+    [httpx.Response(200, text="<html>proxy</html>"), httpx.Response(200, json=["re_1"])],
+    ids=["html", "json-list"],
+)
+async def test_resend_unreadable_success_is_a_retryable_failure(reply):
+    respx.post("https://resend.test/emails").mock(return_value=reply)
+
+    with pytest.raises(DeliveryError) as error:
+        await ResendEmail("https://resend.test", "k", "no-reply@kwika.test").send(MESSAGE)
+
+    assert error.value.permanent is False
+    assert "Resend" in str(error.value)

@@ -182,3 +182,59 @@ async def test_a_refused_service_account_is_permanent(push):
 def test_credentials_are_required():
     with pytest.raises(ValueError, match="FCM needs"):
         FcmPush(PushSettings(backend="fcm"))
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "reply",
+    [
+        httpx.Response(200, text="<html>sign in to the proxy</html>"),
+        httpx.Response(200, json={"token_type": "Bearer"}),
+        httpx.Response(200, json=["ya29.x"]),
+    ],
+    ids=["html", "no-access-token", "json-list"],
+)
+async def test_an_unreadable_oauth_reply_is_a_retryable_failure(push, reply):
+    respx.post(TOKEN_URL).mock(return_value=reply)
+    send = respx.post(SEND_URL).mock(return_value=httpx.Response(200, json={"name": "x"}))
+
+    with pytest.raises(DeliveryError) as error:
+        await push.send(PUSH)
+
+    assert error.value.permanent is False
+    assert "Google OAuth" in str(error.value)
+    assert not send.called
+
+
+@respx.mock
+async def test_an_unreadable_fcm_success_is_a_retryable_failure(push, key_pair):
+    _fake_google(key_pair, [])
+    respx.post(SEND_URL).mock(return_value=httpx.Response(200, text="<html>ok</html>"))
+
+    with pytest.raises(DeliveryError) as error:
+        await push.send(PUSH)
+
+    assert error.value.permanent is False
+    assert "FCM" in str(error.value)
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    ("reply", "permanent"),
+    [
+        (httpx.Response(400, json={"error": "bad request"}), True),
+        (httpx.Response(400, json={"error": {"details": "UNREGISTERED"}}), True),
+        (httpx.Response(502, json=["upstream"]), False),
+        (httpx.Response(503, text="<html>busy</html>"), False),
+    ],
+    ids=["error-string", "details-string", "json-list", "html"],
+)
+async def test_odd_error_replies_are_classified_by_status(push, key_pair, reply, permanent):
+    _fake_google(key_pair, [])
+    respx.post(SEND_URL).mock(return_value=reply)
+
+    with pytest.raises(DeliveryError) as error:
+        await push.send(PUSH)
+
+    assert error.value.permanent is permanent
+    assert error.value.invalid_address is False

@@ -71,3 +71,30 @@ async def test_http_failures(code, permanent):
 def test_an_api_key_is_required():
     with pytest.raises(ValueError, match="API_KEY"):
         AfricasTalkingSms(SmsSettings(backend="africastalking"))
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "reply",
+    [
+        httpx.Response(201, text="<html>Gateway maintenance</html>"),
+        httpx.Response(201, json=["Sent"]),
+        httpx.Response(201, json={"SMSMessageData": "Sent to 1/1"}),
+        httpx.Response(201, json={"SMSMessageData": {"Recipients": ["+255712345678"]}}),
+    ],
+    ids=["html", "json-list", "no-recipients-object", "recipient-not-an-object"],
+)
+async def test_an_unreadable_reply_is_a_retryable_failure_naming_the_provider(reply):
+    respx.post(f"{BASE}/version1/messaging").mock(return_value=reply)
+
+    with pytest.raises(DeliveryError) as error:
+        await AfricasTalkingSms(CONFIG).send(SMS)
+
+    assert error.value.permanent is False
+    assert "Africa's Talking" in str(error.value)
+
+
+@respx.mock
+async def test_a_success_without_a_message_id_is_still_sent():
+    respx.post(f"{BASE}/version1/messaging").mock(return_value=_answer("Success", ""))
+    assert await AfricasTalkingSms(CONFIG).send(SMS) is None

@@ -113,3 +113,42 @@ async def test_graph_api_errors(status, code, permanent):
 def test_credentials_are_required():
     with pytest.raises(ValueError, match="PHONE_NUMBER_ID"):
         WhatsAppCloud(WhatsAppSettings(backend="cloud_api"))
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "reply",
+    [httpx.Response(200, text="<html>captive portal</html>"), httpx.Response(200, json=[1])],
+    ids=["html", "json-list"],
+)
+async def test_an_unreadable_success_is_a_retryable_failure(reply):
+    respx.post(URL).mock(return_value=reply)
+
+    with pytest.raises(DeliveryError) as error:
+        await WhatsAppCloud(CONFIG).send(TEMPLATE)
+
+    assert error.value.permanent is False
+    assert "WhatsApp" in str(error.value)
+
+
+@respx.mock
+async def test_a_json_success_without_a_message_id_is_still_sent():
+    respx.post(URL).mock(return_value=httpx.Response(200, json={"messages": "queued"}))
+    assert await WhatsAppCloud(CONFIG).send(TEMPLATE) is None
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    ("reply", "permanent"),
+    [
+        (httpx.Response(400, json={"error": "bad"}), True),
+        (httpx.Response(400, json={"error": {"code": [131047]}}), True),
+        (httpx.Response(503, text="<html>down</html>"), False),
+    ],
+    ids=["error-string", "code-list", "html"],
+)
+async def test_odd_error_replies_are_classified_by_status(reply, permanent):
+    respx.post(URL).mock(return_value=reply)
+    with pytest.raises(DeliveryError) as error:
+        await WhatsAppCloud(CONFIG).send(TEMPLATE)
+    assert error.value.permanent is permanent

@@ -9,7 +9,12 @@ import aiosmtplib
 import httpx
 
 from kwika.config import EmailSettings
-from kwika.integrations.base import DeliveryError, OutgoingMessage, classify_http_status
+from kwika.integrations.base import (
+    DeliveryError,
+    OutgoingMessage,
+    classify_http_status,
+    reply_object,
+)
 
 
 def _mime(message: OutgoingMessage, sender: str) -> EmailMessage:
@@ -119,4 +124,6 @@ class ResendEmail(_HttpEmail):
         if message.headers:
             payload["headers"] = message.headers
         response = await self._post("/emails", payload)
-        return str(response.json().get("id")) if response.content else None
+        # Resend answers {"id": ...}; a success without a JSON body did not come from it.
+        message_id = reply_object(self.provider, response).get("id")
+        return str(message_id) if message_id else None

@@ -18,7 +18,13 @@ import httpx
 from jose import jwt
 
 from kwika.config import PushSettings
-from kwika.integrations.base import DeliveryError, OutgoingMessage
+from kwika.integrations.base import (
+    DeliveryError,
+    OutgoingMessage,
+    error_object,
+    malformed_reply,
+    reply_object,
+)
 
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 # Refresh the access token this long before Google says it expires.
@@ -113,11 +119,17 @@ class FcmPush:
                     f"Google OAuth answered {response.status_code}: {response.text[:300]}",
                     permanent=not transient,
                 )
-            payload = response.json()
-            self._token = str(payload["access_token"])
-            lifetime = int(payload.get("expires_in", 3600))
+            payload = reply_object("Google OAuth", response)
+            token = payload.get("access_token")
+            try:
+                lifetime = int(payload.get("expires_in", 3600))
+            except (TypeError, ValueError):
+                lifetime = 0  # unreadable: use the token for this message only
+            if not isinstance(token, str) or not token:
+                raise malformed_reply("Google OAuth", response, "a reply without access_token")
+            self._token = token
             self._token_expires = time.monotonic() + max(0, lifetime - TOKEN_MARGIN_SECONDS)
-            return self._token
+            return token
 
     def _forget_token(self) -> None:
         self._token = None
@@ -149,7 +161,8 @@ class FcmPush:
             except httpx.HTTPError as exc:
                 raise DeliveryError(f"FCM unreachable: {exc}") from exc
         if response.status_code == 200:
-            return str(response.json().get("name") or "") or None
+            name = reply_object("FCM", response).get("name")
+            return str(name) if name else None
         if response.status_code == 401:
             self._forget_token()  # revoked or expired early: the next attempt gets a new one
             raise DeliveryError("FCM refused the access token")
@@ -157,13 +170,11 @@ class FcmPush:
 
 
 def _fcm_error(response: httpx.Response) -> DeliveryError:
-    try:
-        error = response.json().get("error", {})
-    except ValueError:
-        error = {}
+    error = error_object(response)
+    details = error.get("details")
     codes = {
         str(detail.get("errorCode"))
-        for detail in error.get("details", [])
+        for detail in (details if isinstance(details, list) else [])
         if isinstance(detail, dict) and detail.get("errorCode")
     }
     text = f"FCM answered {response.status_code}: {error.get('status')} {error.get('message')}"

@@ -5,7 +5,15 @@ from __future__ import annotations
 import httpx
 
 from kwika.config import SmsSettings
-from kwika.integrations.base import DeliveryError, OutgoingMessage, classify_http_status
+from kwika.integrations.base import (
+    DeliveryError,
+    OutgoingMessage,
+    classify_http_status,
+    malformed_reply,
+    reply_object,
+)
+
+PROVIDER = "Africa's Talking"
 
 # Per-recipient statuses Africa's Talking documents as final failures.
 _PERMANENT = {"InvalidPhoneNumber", "UnsupportedNumberType", "UserInBlacklist", "InvalidSenderId"}
@@ -34,14 +42,25 @@ class AfricasTalkingSms:
                     url, data=form, headers={"apiKey": self.api_key, "Accept": "application/json"}
                 )
         except httpx.HTTPError as exc:
-            raise DeliveryError(f"Africa's Talking unreachable: {exc}") from exc
+            raise DeliveryError(f"{PROVIDER} unreachable: {exc}") from exc
         if response.status_code >= 300:
-            raise classify_http_status("Africa's Talking", response.status_code, response.text)
-        recipients = response.json().get("SMSMessageData", {}).get("Recipients", [])
-        if not recipients:
-            raise DeliveryError(f"Africa's Talking accepted no recipient: {response.text[:300]}")
-        first = recipients[0]
-        if first.get("status") != "Success":
-            status = str(first.get("status"))
-            raise DeliveryError(f"Africa's Talking: {status}", permanent=status in _PERMANENT)
-        return str(first.get("messageId"))
+            raise classify_http_status(PROVIDER, response.status_code, response.text)
+        return _message_id(response)
+
+
+def _message_id(response: httpx.Response) -> str | None:
+    """The first recipient's message id, or why it was not sent."""
+    summary = reply_object(PROVIDER, response).get("SMSMessageData")
+    recipients = summary.get("Recipients") if isinstance(summary, dict) else None
+    if not isinstance(recipients, list):
+        raise malformed_reply(PROVIDER, response, "a reply without SMSMessageData.Recipients")
+    if not recipients:
+        raise DeliveryError(f"{PROVIDER} accepted no recipient: {response.text[:300]}")
+    first = recipients[0]
+    if not isinstance(first, dict):
+        raise malformed_reply(PROVIDER, response, "an unreadable recipient")
+    status = str(first.get("status"))
+    if status != "Success":
+        raise DeliveryError(f"{PROVIDER}: {status}", permanent=status in _PERMANENT)
+    message_id = first.get("messageId")
+    return str(message_id) if message_id else None

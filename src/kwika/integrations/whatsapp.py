@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from kwika.config import WhatsAppSettings
-from kwika.integrations.base import DeliveryError, OutgoingMessage
+from kwika.integrations.base import DeliveryError, OutgoingMessage, error_object, reply_object
 
 # Graph API error codes (error.code) that will not succeed on retry: invalid parameter,
 # recipient cannot receive, outside the 24 h window, template missing/mismatched,
@@ -87,17 +87,21 @@ class WhatsAppCloud:
         except httpx.HTTPError as exc:
             raise DeliveryError(f"WhatsApp unreachable: {exc}") from exc
         if response.status_code == 200:
-            messages = response.json().get("messages") or [{}]
-            return str(messages[0].get("id") or "") or None
+            return _message_id(reply_object("WhatsApp", response))
         raise _graph_error(response)
 
 
+def _message_id(reply: dict[str, Any]) -> str | None:
+    """``messages[0].id`` of a success; the reply is trusted even when it lacks one."""
+    messages = reply.get("messages")
+    first = messages[0] if isinstance(messages, list) and messages else None
+    message_id = first.get("id") if isinstance(first, dict) else None
+    return str(message_id) if message_id else None
+
+
 def _graph_error(response: httpx.Response) -> DeliveryError:
-    try:
-        error = response.json().get("error", {})
-    except ValueError:
-        error = {}
-    code = error.get("code")
+    error = error_object(response)
+    code = error.get("code") if isinstance(error.get("code"), int) else None
     text = f"WhatsApp answered {response.status_code}: ({code}) {error.get('message', '')}"
     if code in _TRANSIENT_CODES or response.status_code >= 500 or response.status_code == 429:
         return DeliveryError(text)

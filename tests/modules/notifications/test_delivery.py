@@ -6,15 +6,36 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from kwika.core import clock
+import pytest
+
+from kwika.core import clock, runtime
 from kwika.core.broker import drain, enqueue
 from kwika.integrations.base import DeliveryError
 from kwika.modules.notifications import notify, send_direct
 from kwika.modules.notifications.documents import Delivery, PushDevice
-from kwika.modules.notifications.tasks import deliver, sweep_deliveries
+from kwika.modules.notifications.tasks import (
+    MAX_ATTEMPTS,
+    RetryDelivery,
+    deliver,
+    deliver_email,
+    sweep_deliveries,
+)
 from tests.support import data, register, run_now
 
 TOKEN = "fcm-token-" + "a" * 40
+
+
+async def _verify_phone(client, outbox, account) -> None:
+    sent = await client.post(
+        "/users/request-otp", json={"user_id": account.id, "verification_type": "phone"}
+    )
+    assert sent.status_code == 200, sent.text
+    code = await outbox.code(account.phone, "verify_code")
+    verified = await client.post(
+        "/users/verify-otp",
+        json={"user_id": account.id, "verification_type": "phone", "otp_code": code},
+    )
+    assert verified.status_code == 200, verified.text
 
 
 async def _push_device(client, account, token: str = TOKEN) -> None:
@@ -162,8 +183,9 @@ async def test_a_retried_delivery_actor_does_not_send_twice(client, outbox):
     )
     await drain()
 
-    await run_now(deliver, str(delivery_id))
-    await enqueue(deliver, str(delivery_id))
+    await run_now(deliver_email, str(delivery_id))
+    await enqueue(deliver_email, str(delivery_id))
+    await enqueue(deliver, str(delivery_id))  # the pre-channel actor name, still routed
     await drain()
 
     sent = await outbox.messages(template="security_alert", to=user.email)
@@ -361,3 +383,121 @@ async def test_stale_pending_deliveries_are_sent_by_the_sweeper(client, outbox):
     await run_now(sweep_deliveries)
 
     assert (await outbox.last(to=user.email, subject="Lost"))["body"].startswith("A message")
+
+
+async def test_each_channel_is_delivered_by_its_own_actor_on_its_own_queue(
+    client, outbox, monkeypatch
+):
+    """A slow provider only backs up its own channel's queue (issue 3: actors per channel)."""
+    user = await register(client, outbox, phone="+255712345670")
+    await _verify_phone(client, outbox, user)
+    await _push_device(client, user)
+    broker = runtime.get().broker
+    enqueued: list[tuple[str, str]] = []
+    original = broker.enqueue
+
+    def spy(message, *, delay=None):
+        if message.actor_name.startswith("notifications.deliver"):
+            enqueued.append((message.actor_name, message.queue_name))
+        return original(message, delay=delay)
+
+    monkeypatch.setattr(broker, "enqueue", spy)
+
+    await notify(user.id, "payment", "Payment received", "TZS 10,000 received")
+    await drain()
+
+    assert sorted(enqueued) == [
+        ("notifications.deliver_email", "notifications.email"),
+        ("notifications.deliver_push", "notifications.push"),
+        ("notifications.deliver_sms", "notifications.sms"),
+    ]
+    # The worker consumes every declared queue (``kwika worker`` too): all were sent.
+    assert {
+        "notifications.email",
+        "notifications.push",
+        "notifications.sms",
+        "notifications.whatsapp",
+    } <= broker.get_declared_queues()
+    deliveries = await Delivery.find({"notification_id": {"$ne": None}}).to_list()
+    assert {d.channel: d.status for d in deliveries} == {
+        "email": "sent",
+        "push": "sent",
+        "sms": "sent",
+    }
+
+
+class _Broken:
+    """An adapter failing with an error no adapter should raise (a bug, an odd reply)."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.sent: list[str] = []
+
+    async def send(self, message):
+        if self.failures:
+            self.failures -= 1
+            return {}["id"]  # KeyError, as a reply without the expected field once did
+        self.sent.append(message.to)
+        return "provider-2"
+
+
+async def test_an_unexpected_adapter_error_is_a_failed_attempt_retried_with_backoff(
+    client, outbox, monkeypatch
+):
+    user = await register(client, outbox)
+    broken = _Broken(failures=1)
+    monkeypatch.setitem(runtime.get().adapters, "email", broken)
+
+    delivery_id = await send_direct(
+        "email", user.email, "security_alert", {"first_name": "T", "headline": "h", "detail": "d"}
+    )
+    await drain(timeout_seconds=30)
+
+    stored = await Delivery.get(delivery_id)
+    assert stored is not None
+    assert stored.status == "sent"
+    assert stored.attempts == 2
+    assert stored.last_error == "unexpected error: KeyError: 'id'"
+    assert broken.sent == [user.email]
+
+
+async def _pending_email(to: str, attempts: int) -> Delivery:
+    delivery = Delivery(
+        channel="email",
+        to=to,
+        template="notification",
+        subject="Hello",
+        body="A message",
+        status="pending",
+        attempts=attempts,
+    )
+    await delivery.insert()
+    return delivery
+
+
+async def test_an_unexpected_error_never_leaves_a_delivery_sending(client, monkeypatch):
+    monkeypatch.setitem(runtime.get().adapters, "email", _Broken(failures=99))
+    first = await _pending_email("a@example.com", attempts=0)
+    last = await _pending_email("b@example.com", attempts=MAX_ATTEMPTS - 1)
+
+    with pytest.raises(RetryDelivery):
+        await run_now(deliver_email, str(first.id))
+    await run_now(deliver_email, str(last.id))  # the last attempt: no retry
+
+    retried = await Delivery.get(first.id)
+    assert (retried.status, retried.attempts) == ("pending", 1)
+    assert retried.last_error == "unexpected error: KeyError: 'id'"
+    failed = await Delivery.get(last.id)
+    assert (failed.status, failed.attempts) == ("failed", MAX_ATTEMPTS)
+    assert failed.last_error == "unexpected error: KeyError: 'id'"
+
+
+async def test_a_missing_adapter_is_a_failed_attempt_too(client, monkeypatch):
+    monkeypatch.delitem(runtime.get().adapters, "email")
+    delivery = await _pending_email("c@example.com", attempts=MAX_ATTEMPTS - 1)
+
+    await run_now(deliver_email, str(delivery.id))
+
+    stored = await Delivery.get(delivery.id)
+    assert stored.status == "failed"
+    assert stored.last_error == "unexpected error: KeyError: 'email'"

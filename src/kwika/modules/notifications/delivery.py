@@ -14,7 +14,7 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
-from kwika.core.broker import after_success, enqueue
+from kwika.core.broker import after_success
 from kwika.integrations.whatsapp import whatsapp_number
 from kwika.modules.identity import Contacts
 from kwika.modules.notifications import preferences
@@ -28,7 +28,7 @@ from kwika.modules.notifications.constants import (
 )
 from kwika.modules.notifications.documents import Delivery, Notification, PushDevice
 from kwika.modules.notifications.rendering import NOTIFICATION_LAYOUT, Rendered, exists, render
-from kwika.modules.notifications.tasks import deliver
+from kwika.modules.notifications.tasks import enqueue_delivery
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ async def store(delivery: Delivery) -> Delivery | None:
 
     await after_success(release)
     if target == "pending":
-        await enqueue(deliver, str(delivery_id))
+        await enqueue_delivery(delivery_id, delivery.channel)
     delivery.status = target
     return delivery
 
