@@ -289,29 +289,107 @@ async def test_email_templates_follow_the_notification_type(client, outbox):
     assert welcome["subject"] == "Welcome to Kwika, Test!"
 
 
-async def test_unsubscribe_link_switches_that_email_category_off(client, outbox):
-    user = await register(client, outbox)
+async def _marketing_email(client, outbox, user, subject: str = "Big news") -> dict:
     await client.put(
         "/notifications/preferences", json={"email": {"marketing": True}}, headers=user.headers
     )
-    await notify(user.id, "broadcast", "Big news", "New features are live")
-    email = await outbox.last(to=user.email, template="notification")
+    await notify(user.id, "broadcast", subject, "New features are live")
+    return await outbox.last(to=user.email, subject=subject)
+
+
+def _unsubscribe_path(email: dict) -> str:
     link = next(w for w in email["body"].split() if "unsubscribe?token=" in w)
-    path = link.split("/api/v1", 1)[1]
+    return link.split("/api/v1", 1)[1]
 
-    response = await client.get(path)
 
-    assert response.status_code == 200
-    assert data(response) == {"channel": "email", "category": "marketing"}
+async def _marketing_on(client, user) -> bool:
     prefs = data(await client.get("/notifications/preferences", headers=user.headers))
-    assert prefs["email"]["marketing"] is False
+    return prefs["email"]["marketing"]
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+async def test_opening_the_unsubscribe_link_only_asks_for_confirmation(client, outbox):
+    """Mail scanners open every link: a GET must not unsubscribe anybody."""
+    user = await register(client, outbox)
+    path = _unsubscribe_path(await _marketing_email(client, outbox, user))
+
+    page = await client.get(path, headers=BROWSER)
+    again = await client.get(path)
+
+    assert page.status_code == again.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["cache-control"] == "no-store"
+    assert "form-action 'self'" in page.headers["content-security-policy"]
+    html = page.text
+    assert "Stop receiving <strong>marketing</strong> emails from Kwika?" in html
+    token = path.split("token=", 1)[1]
+    assert f'<form method="post" action="?token={token}">' in html
+    assert '<input type="hidden" name="List-Unsubscribe" value="One-Click">' in html
+    assert await _marketing_on(client, user) is True
+
+
+async def test_the_page_button_unsubscribes_and_shows_it_is_done(client, outbox):
+    user = await register(client, outbox)
+    path = _unsubscribe_path(await _marketing_email(client, outbox, user))
+
+    done = await client.post(path, data={"List-Unsubscribe": "One-Click"}, headers=BROWSER)
+
+    assert done.status_code == 200
+    assert done.headers["content-type"].startswith("text/html")
+    assert "You will no longer receive <strong>marketing</strong> emails" in done.text
+    assert await _marketing_on(client, user) is False
     await notify(user.id, "broadcast", "More news", "Even more features")
     subjects = [m["subject"] for m in await outbox.messages(to=user.email)]
     assert "More news" not in subjects
 
-    tampered = await client.post(path[:-3] + "xyz")
-    assert tampered.status_code == 400
-    assert tampered.json()["code"] == "INVALID_TOKEN"
+
+async def test_rfc_8058_one_click_post_unsubscribes(client, outbox):
+    user = await register(client, outbox)
+    email = await _marketing_email(client, outbox, user)
+    path = _unsubscribe_path(email)
+    stored = await Delivery.find_one({"channel": "email", "subject": "Big news"})
+    assert stored.headers == {
+        "List-Unsubscribe": f"<http://localhost:8000/api/v1{path}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+    # What a mail client sends: a form-encoded POST to the List-Unsubscribe URL.
+    response = await client.post(
+        path,
+        content=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert response.status_code == 200
+    assert data(response) == {"channel": "email", "category": "marketing"}
+    assert await _marketing_on(client, user) is False
+    repeated = await client.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert repeated.status_code == 200
+
+
+async def test_bad_and_expired_unsubscribe_links(client, outbox):
+    user = await register(client, outbox)
+    path = _unsubscribe_path(await _marketing_email(client, outbox, user))
+    tampered = path[:-3] + "xyz"
+
+    refused = await client.post(tampered)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "INVALID_TOKEN"
+    page = await client.get(tampered, headers=BROWSER)
+    assert page.status_code == 400
+    assert "This unsubscribe link is not valid" in page.text
+    assert "<form" not in page.text
+
+    clock.travel(timedelta(days=366))
+    expired = await client.post(path)
+    assert expired.status_code == 410
+    assert expired.json()["code"] == "LINK_EXPIRED"
+    expired_page = await client.post(path, headers=BROWSER)
+    assert expired_page.status_code == 410
+    assert "This unsubscribe link has expired" in expired_page.text
+    assert await _marketing_on(client, user) is True
 
 
 async def test_whatsapp_uses_the_approved_template_when_the_user_opted_in(client, outbox):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, MediaType, Request, Response, delete, get, patch, post, put
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from kwika.core import runtime
 from kwika.core.auth import CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
+from kwika.core.errors import AppError
 from kwika.core.pagination import Paging
-from kwika.modules.notifications import preferences, service
+from kwika.modules.notifications import preferences, rendering, service
 from kwika.modules.notifications.schemas import (
     MarkedOut,
     MarkReadIn,
@@ -149,25 +152,107 @@ class NotificationController(Controller):
         return ok(None, "Push token removed")
 
 
+UnsubscribeToken = Annotated[
+    str,
+    QueryParameter(name="token", max_length=2048, description="The token of the emailed link"),
+]
+# The unsubscribe pages: never cached or indexed, no scripts, and the form may only post
+# back here (core.edge adds the framing and referrer policies of every response).
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'"
+    ),
+}
+PAGE_ERRORS = {
+    400: ResponseSpec(
+        data_container=str,
+        media_type=MediaType.HTML,
+        description="An HTML page: the link is not valid (tampered or truncated)",
+        generate_examples=False,
+    ),
+    410: ResponseSpec(
+        data_container=str,
+        media_type=MediaType.HTML,
+        description="An HTML page: the link has expired",
+        generate_examples=False,
+    ),
+}
+_HEADINGS = {
+    "confirm": "Unsubscribe",
+    "done": "You are unsubscribed",
+    "error": "This link cannot be used",
+}
+
+
+def _page(state: str, status_code: int, **context: Any) -> Response[Any]:
+    settings = runtime.get().settings
+    category = context.pop("category", None)
+    html = rendering.page(
+        rendering.UNSUBSCRIBE_PAGE,
+        {
+            "app_name": settings.app_name,
+            "heading": _HEADINGS[state],
+            "state": state,
+            "token": "",
+            "message": "",
+            "category_label": (category or "").replace("_", " "),
+            "preferences_url": f"{settings.frontend_url.rstrip('/')}/settings/notifications",
+            **context,
+        },
+    )
+    return Response(html, status_code=status_code, media_type=MediaType.HTML, headers=PAGE_HEADERS)
+
+
+def _wants_html(request: Request[Any, Any, Any]) -> bool:
+    """A browser submitting the page's form; mail clients and API calls get JSON."""
+    return request.accept.best_match([MediaType.JSON, MediaType.HTML]) == MediaType.HTML
+
+
 class UnsubscribeController(Controller):
     path = "/notifications/unsubscribe"
     tags = TAGS
 
-    @get("/", summary="Unsubscribe from an email category", responses=errors(410))
-    async def unsubscribe_link(
-        self, token: Annotated[str, QueryParameter(name="token", max_length=2048)]
-    ) -> Envelope[UnsubscribedOut]:
-        """The link at the bottom of notification emails (no sign-in needed). Switches
-        that category of email off in the recipient's preferences. 400 `INVALID_TOKEN`
-        for a tampered link, 410 `LINK_EXPIRED` for an old one."""
-        return ok(await service.unsubscribe(token), "You have been unsubscribed")
+    @get(
+        "/",
+        summary="Unsubscribe page (the emailed link)",
+        media_type=MediaType.HTML,
+        responses=PAGE_ERRORS,
+    )
+    async def unsubscribe_page(self, token: UnsubscribeToken) -> Response[str]:
+        """The link at the bottom of notification emails (no sign-in needed). Opening it
+        changes nothing, since mail scanners open links too: it answers an HTML page naming
+        the category of email with an "Unsubscribe" button that POSTs to the same URL. A
+        tampered link answers a 400 page, an expired one a 410 page."""
+        try:
+            target = service.unsubscribe_target(token)
+        except AppError as exc:
+            return _page("error", exc.status_code, message=exc.message)
+        return _page("confirm", 200, token=token, category=target.category)
 
-    @post("/", status_code=200, summary="One-click unsubscribe (RFC 8058)", responses=errors(410))
-    async def unsubscribe_one_click(
-        self, token: Annotated[str, QueryParameter(name="token", max_length=2048)]
-    ) -> Envelope[UnsubscribedOut]:
-        """What mail clients call for `List-Unsubscribe-Post: List-Unsubscribe=One-Click`."""
-        return ok(await service.unsubscribe(token), "You have been unsubscribed")
+    @post(
+        "/",
+        status_code=200,
+        summary="Unsubscribe (the page's button, RFC 8058 one-click)",
+        responses=errors(410),
+    )
+    async def unsubscribe(
+        self, request: Request[Any, Any, Any], token: UnsubscribeToken
+    ) -> Response[Envelope[UnsubscribedOut]]:
+        """Switches that category of email off in the recipient's preferences; doing it
+        again changes nothing. Mail clients call it for the `List-Unsubscribe-Post:
+        List-Unsubscribe=One-Click` header of notification emails (RFC 8058), with the
+        form body `List-Unsubscribe=One-Click`; no body is needed. Answers `{channel,
+        category}`, or an HTML page when the client asks for HTML (the page's form). 400
+        `INVALID_TOKEN` for a tampered link, 410 `LINK_EXPIRED` for an old one."""
+        if _wants_html(request):
+            try:
+                done = await service.unsubscribe(token)
+            except AppError as exc:
+                return _page("error", exc.status_code, message=exc.message)
+            return _page("done", 200, category=done.category)
+        return Response(ok(await service.unsubscribe(token), "You have been unsubscribed"))
 
 
 class NotificationSettingsController(Controller):

@@ -22,6 +22,7 @@ _html = Environment(
 
 DIRECT_LAYOUT = "_layout.html"
 NOTIFICATION_LAYOUT = "_notification.html"
+UNSUBSCRIBE_PAGE = "_unsubscribe_page.html"
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,8 @@ def render(
         return Rendered(subject=_block(_plain, name, "subject", context), body=text, html=html)
     body = _block(_plain, name, "sms", context) or _block(_plain, name, "text", context) or ""
     return Rendered(subject=None, body=body, html=None)
+
+
+def page(name: str, context: dict[str, Any]) -> str:
+    """A small HTML page served to a browser (the unsubscribe link), escaped."""
+    return _html.get_template(name).render(context)

@@ -336,8 +336,20 @@ async def remove_device(principal: Principal, token: str) -> None:
 # ---------------------------------------------------------------------------- unsubscribe
 
 
+def unsubscribe_target(token: str) -> UnsubscribedOut:
+    """What an unsubscribe link is for, without changing anything (its page shows this)."""
+    _, category = _read_unsubscribe_token(token)
+    return UnsubscribedOut(category=category)
+
+
 async def unsubscribe(token: str) -> UnsubscribedOut:
-    """Honour an unsubscribe link: that email category is switched off."""
+    """Honour an unsubscribe link: that email category is switched off (idempotent)."""
+    user_id, category = _read_unsubscribe_token(token)
+    await preferences.set_values(user_id, {f"email.{category}": False})
+    return UnsubscribedOut(category=category)
+
+
+def _read_unsubscribe_token(token: str) -> tuple[ObjectId, str]:
     try:
         payload = runtime.get().keyring.unsign(delivery.UNSUBSCRIBE_PURPOSE, token)
     except SignatureExpired:
@@ -348,5 +360,4 @@ async def unsubscribe(token: str) -> UnsubscribedOut:
     category = str(payload.get("c"))
     if user_id is None or category not in CATEGORIES:
         raise BadRequest("This unsubscribe link is not valid", code="INVALID_TOKEN")
-    await preferences.set_values(user_id, {f"email.{category}": False})
-    return UnsubscribedOut(category=category)
+    return user_id, category
