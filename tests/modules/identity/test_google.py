@@ -221,3 +221,29 @@ async def test_google_endpoints_answer_503_when_not_configured(tmp_path, redis_e
         response = await plain.post("/auth/google/login")
     assert response.status_code == 503
     assert body(response)["code"] == "GOOGLE_NOT_CONFIGURED"
+
+
+async def test_a_new_google_account_is_welcomed_once(client, outbox):
+    await _google_sign_in(client, "g-w1", "welcome@gmail.com")
+    await _google_sign_in(client, "g-w1", "welcome@gmail.com")
+
+    welcome = await outbox.messages(to="welcome@gmail.com", template="welcome")
+    assert [m["subject"] for m in welcome] == ["Welcome to Kwika, Gina!"]
+
+
+async def test_linking_google_to_a_never_verified_account_welcomes_it(client, outbox):
+    await client.post(
+        "/users/signup",
+        json={
+            "first_name": "Una",
+            "last_name": "V",
+            "email": "una@gmail.com",
+            "password": PASSWORD,
+        },
+    )
+    await _google_sign_in(client, "g-w2", "una@gmail.com")
+    assert len(await outbox.messages(to="una@gmail.com", template="welcome")) == 1
+
+    verified = await register(client, outbox)
+    await _google_sign_in(client, "g-w3", verified.email)  # already verified and welcomed
+    assert len(await outbox.messages(to=verified.email, template="welcome")) == 1

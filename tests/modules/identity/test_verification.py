@@ -150,3 +150,100 @@ async def test_an_expired_email_link_is_refused(client, outbox, settings):
     response = await client.post("/auth/verify-email", json={"token": token})
     assert response.status_code == 400
     assert body(response)["code"] == "TOKEN_EXPIRED"
+
+
+# ---------------------------------------------------------------- welcome (seed 002 Task 14)
+
+
+async def _welcomes(outbox, to):
+    return await outbox.messages(to=to, template="welcome")
+
+
+async def test_the_first_verification_sends_the_welcome_email_and_notification(client, outbox):
+    account = await register(client, outbox)
+
+    welcome = await _welcomes(outbox, account.email)
+    assert len(welcome) == 1
+    assert welcome[0]["channel"] == "email"
+    assert welcome[0]["subject"] == "Welcome to Kwika, Test!"
+    assert "Welcome to Kwika! Your account is ready." in welcome[0]["body"]
+    inbox = data(await client.get("/notifications", headers=account.headers))
+    assert [(n["type"], n["title"]) for n in inbox["items"]] == [
+        ("account_created", "Welcome to Kwika")
+    ]
+    stored = await User.get(account.id)
+    assert stored.welcomed_at is not None
+
+
+async def test_the_welcome_goes_once_however_verification_is_repeated(client, outbox):
+    user_id = await _signup(client)
+    token = await outbox.link_token("verify@example.com", "verify_code")
+    code = await outbox.code("verify@example.com", "verify_code")
+
+    first = await client.post("/auth/verify-email", json={"token": token})
+    link_again = await client.post("/auth/verify-email", json={"token": token})
+    code_too = await client.post(
+        "/users/verify-otp",
+        json={"user_id": user_id, "verification_type": "email", "otp_code": code},
+    )
+    # A password reset proves the address once more.
+    await client.post("/auth/forgot-password", json={"email": "verify@example.com"})
+    reset_token = await outbox.link_token("verify@example.com", "password_reset_link")
+    reset = await client.post(
+        "/auth/reset-password",
+        json={
+            "token": reset_token,
+            "password": "Another-Strong-2026",
+            "password_confirmation": "Another-Strong-2026",
+        },
+    )
+
+    assert [first.status_code, link_again.status_code, code_too.status_code] == [200, 200, 200]
+    assert reset.status_code == 200, reset.text
+    assert len(await _welcomes(outbox, "verify@example.com")) == 1
+
+
+async def test_verifying_a_second_contact_does_not_welcome_again(client, outbox):
+    account = await register(client, outbox, phone="+255712345690")
+    sent = await client.post(
+        "/users/request-otp", json={"user_id": account.id, "verification_type": "phone"}
+    )
+    assert sent.status_code == 200
+    code = await outbox.code("+255712345690", "verify_code")
+    verified = await client.post(
+        "/users/verify-otp",
+        json={"user_id": account.id, "verification_type": "phone", "otp_code": code},
+    )
+    assert verified.status_code == 200
+
+    assert len(await outbox.messages(template="welcome")) == 1
+    inbox = data(await client.get("/notifications", headers=account.headers))
+    assert [n["type"] for n in inbox["items"]] == ["account_created"]
+
+
+async def test_a_phone_only_account_is_welcomed_in_the_app(client, outbox):
+    """No verified email; SMS carries only critical categories by default."""
+    account = await register(client, outbox, email=None, phone="+255712345691")
+
+    inbox = data(await client.get("/notifications", headers=account.headers))
+    assert [n["type"] for n in inbox["items"]] == ["account_created"]
+    assert await outbox.messages(template="welcome") == []
+
+
+async def test_a_concurrent_verification_by_code_and_link_welcomes_once(client, outbox):
+    import asyncio
+
+    user_id = await _signup(client)
+    token = await outbox.link_token("verify@example.com", "verify_code")
+    code = await outbox.code("verify@example.com", "verify_code")
+
+    answers = await asyncio.gather(
+        client.post("/auth/verify-email", json={"token": token}),
+        client.post(
+            "/users/verify-otp",
+            json={"user_id": user_id, "verification_type": "email", "otp_code": code},
+        ),
+    )
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert len(await _welcomes(outbox, "verify@example.com")) == 1

@@ -110,6 +110,8 @@ class User(Document):
     login_alerts: bool = True
     last_login_at: datetime | None = None
     password_changed_at: datetime | None = None
+    # When the welcome notification went out (once per account, at its first verification).
+    welcomed_at: datetime | None = None
     created_at: datetime = Field(default_factory=clock.now)
     updated_at: datetime = Field(default_factory=clock.now)
 

@@ -8,6 +8,7 @@ import unicodedata
 from typing import Literal
 
 from bson import ObjectId
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, ratelimit, runtime
@@ -331,13 +332,41 @@ async def request_otp(user_id: str, channel: VerificationType) -> OtpSentOut:
 
 
 async def mark_verified(user: User, channel: VerificationType) -> VerifiedOut:
+    """Mark the email or phone verified; the account's first verification (the one that
+    lets it sign in) also sends the welcome."""
     now = clock.now()
     field = "is_email_verified" if channel == "email" else "is_phone_verified"
     stamp = "email_verified_at" if channel == "email" else "phone_verified_at"
-    await User.get_motor_collection().update_one(
-        {"_id": user.id}, {"$set": {field: True, stamp: now, "updated_at": now}}
+    before = await User.get_motor_collection().find_one_and_update(
+        {"_id": user.id},
+        {"$set": {field: True, stamp: now, "updated_at": now}},
+        projection={"is_email_verified": 1, "is_phone_verified": 1},
+        return_document=ReturnDocument.BEFORE,
     )
+    if before is not None and not (
+        before.get("is_email_verified") or before.get("is_phone_verified")
+    ):
+        await welcome(user.id)
     return VerifiedOut(user_id=str(user.id), verification_type=channel, verified_at=now)
+
+
+async def welcome(user_id: ObjectId) -> None:
+    """The welcome notification (seed 002 Task 14's welcome email), at most once per
+    account: ``welcomed_at`` is claimed first, so a retried or concurrent verification
+    sends nothing more."""
+    claimed = await User.get_motor_collection().update_one(
+        {"_id": user_id, "welcomed_at": {"$exists": False}},
+        {"$set": {"welcomed_at": clock.now()}},
+    )
+    if not claimed.modified_count:
+        return
+    app_name = runtime.get().settings.app_name
+    await notifications.notify(
+        user_id,
+        "account_created",
+        f"Welcome to {app_name}",
+        "Your account is ready.",
+    )
 
 
 async def verify_otp(user_id: str, channel: VerificationType, code: str) -> VerifiedOut:

@@ -172,6 +172,8 @@ async def _link_existing(
     await User.get_motor_collection().update_one(
         {"_id": user.id}, {"$set": update, **({"$unset": unset} if unset else {})}
     )
+    if not user.is_verified:
+        await accounts.welcome(user.id)  # Google proved the address: the account is usable
     await activity.record(
         accounts.actor_of(user),
         "user.google_linked",
@@ -204,6 +206,7 @@ async def _create(claims: dict[str, Any], email: str, client: ClientContext) -> 
         if existing is None:
             raise
         return existing
+    await accounts.welcome(user.id)
     await activity.record(
         accounts.actor_of(user),
         "user.registered",
