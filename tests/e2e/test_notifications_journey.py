@@ -26,6 +26,9 @@ async def test_notifications_journey(live_server, live_client, outbox):
             headers=craftsman.headers,
         )
     ).status_code == 201
+    # Verifying his account welcomed him, in the app and by email (seed 002 Task 14).
+    welcome = await outbox.last(channel="email", to=craftsman.email, template="welcome")
+    assert welcome["subject"] == "Welcome to Kwika, Karim!"
     socket = await SocketUser().connect(live_server, craftsman.access_token)
     try:
         # Seed 001 2.5: a craftsman invited to a job is told in-app, by push and by email.
@@ -78,12 +81,17 @@ async def test_notifications_journey(live_server, live_client, outbox):
 
         # He reads his notifications.
         inbox = data(await http.get("/notifications", headers=craftsman.headers))
-        assert inbox["summary"] == {"total": 2, "unread": 2}
+        assert [n["type"] for n in inbox["items"]] == [
+            "quote_received",
+            "job_invitation",
+            "account_created",
+        ]
+        assert inbox["summary"] == {"total": 3, "unread": 3}
         first_id = inbox["items"][-1]["id"]
         await http.patch(f"/notifications/{first_id}/read", headers=craftsman.headers)
-        assert (await socket.next("notifications_read"))["unread"] == 1
+        assert (await socket.next("notifications_read"))["unread"] == 2
         marked = await http.patch("/notifications/read-all", headers=craftsman.headers)
-        assert data(marked) == {"marked_count": 1}
+        assert data(marked) == {"marked_count": 2}
 
         # A marketing email carries a one-click unsubscribe that works without signing in.
         await http.put(

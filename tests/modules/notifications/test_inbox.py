@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
+
 from kwika.modules.notifications import notify
-from tests.support import data, register
+from tests.support import Account, Outbox, data
+from tests.support import register as register_account
+
+
+async def register(client: httpx.AsyncClient, outbox: Outbox, **fields: Any) -> Account:
+    """A new account with an empty inbox: the welcome notification every account gets at
+    verification (tests/modules/identity) is deleted, as its owner may do."""
+    account = await register_account(client, outbox, **fields)
+    listed = data(await client.get("/notifications", headers=account.headers))
+    assert [n["type"] for n in listed["items"]] == ["account_created"]
+    for item in listed["items"]:
+        deleted = await client.delete(f"/notifications/{item['id']}", headers=account.headers)
+        assert deleted.status_code == 200
+    return account
 
 
 async def test_a_notification_appears_in_the_list_with_its_actor_and_reference(client, outbox):
