@@ -247,8 +247,12 @@ async def test_staff_review_drives_the_service_verification(client, vendor, serv
     removed = await client.delete(
         f"/user-services/{service['id']}/kyc/{id_doc['id']}", headers=vendor.headers
     )
-    assert removed.status_code == 409
-    assert body(removed)["code"] == "KYC_DOCUMENT_APPROVED"
+    assert removed.status_code == 400  # seed 003 7.8
+    assert body(removed) == {
+        "success": False,
+        "message": "Cannot remove approved document. Please contact support.",
+        "code": "KYC_DOCUMENT_APPROVED",
+    }
     replaced = await client.put(
         f"/user-services/{service['id']}/kyc/{id_doc['id']}",
         headers=vendor.headers,
