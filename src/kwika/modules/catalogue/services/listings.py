@@ -562,7 +562,7 @@ async def _update_images(
     after = len(service.images) - len(set(removing)) + len(uploads) + len(adding)
     if after > MAX_SERVICE_IMAGES:
         raise image_ops.too_many()
-    new = image_ops.NewImages(principal.id, service.id, service.title)
+    new = image_ops.NewImages(principal.id, service.id, service.title, service.images)
     try:
         added = await new.gather(uploads, adding)
 
