@@ -235,3 +235,38 @@ async def test_single_categories_refuse_duplicate_names(client, vendor, rival, c
         await client.put(f"/categories/{other['id']}", headers=rival.headers, json={"name": "Mine"})
     ).status_code == 404
     assert (await client.post(path, headers=rival.headers, json={"name": "Xy"})).status_code == 404
+
+
+async def test_a_deleted_catalogue_or_category_leaves_no_trace_in_public_data(
+    client, vendor, company
+):
+    catalogue = data(
+        await client.post(
+            f"/companies/{company['id']}/catalogues", headers=vendor.headers, json={"name": "Main"}
+        )
+    )
+    category = data(
+        await client.post(
+            f"/companies/{company['id']}/categories", headers=vendor.headers, json={"name": "Vows"}
+        )
+    )
+    service = await create_service(
+        client, vendor, catalogue_id=catalogue["id"], category_id=category["id"]
+    )
+
+    async def public() -> tuple[tuple, tuple]:
+        page = data(await client.get(f"/services/{service['id']}"))  # the cached page
+        found = data(await client.get("/services", params={"q": "wedding photos"}))["items"]
+        card = next(item for item in found if item["id"] == service["id"])
+        return (
+            (page["catalogue_id"], page["category_id"]),
+            (card["catalogue_id"], card["category_id"]),
+        )
+
+    assert await public() == ((catalogue["id"], category["id"]),) * 2
+
+    await client.delete(f"/catalogues/{catalogue['id']}", headers=vendor.headers)
+    assert await public() == ((None, category["id"]),) * 2
+
+    await client.delete(f"/categories/{category['id']}", headers=vendor.headers)
+    assert await public() == ((None, None),) * 2

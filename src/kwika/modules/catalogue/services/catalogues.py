@@ -16,6 +16,7 @@ from kwika.core.pagination import Page, PageParams
 from kwika.core.text import search_key
 from kwika.core.tokens import Principal
 from kwika.modules import providers
+from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.documents import Catalogue, Category, Service
 from kwika.modules.catalogue.schemas import (
     CatalogueIn,
@@ -153,9 +154,21 @@ async def delete_catalogue(principal: Principal, catalogue_id: str) -> None:
     await Catalogue.get_motor_collection().delete_one(
         {"_id": catalogue.id, "owner_id": principal.id}
     )
-    await Service.get_motor_collection().update_many(
-        {"catalogue_id": catalogue.id}, {"$unset": {"catalogue_id": ""}}
-    )
+    await _detach_services("catalogue_id", catalogue.id)
+
+
+async def _detach_services(field: str, value: Any) -> None:
+    """Services held by a deleted catalogue or category lose the reference, one guarded
+    update each, and every service changed is announced, so its cached public page and
+    discovery's listing drop the deleted id too."""
+    collection = Service.get_motor_collection()
+    async for row in collection.find({field: value}, {"_id": 1}):
+        result = await collection.update_one(
+            {"_id": row["_id"], field: value},
+            {"$unset": {field: ""}, "$set": {"updated_at": clock.now()}},
+        )
+        if result.modified_count == 1:
+            await pages.service_changed(service_id=row["_id"])
 
 
 # ---------------------------------------------------------------- categories
@@ -276,9 +289,7 @@ async def delete_category(principal: Principal, category_id: str) -> None:
     """The category goes; its services stay, uncategorised."""
     category = await owned_category(principal.id, category_id)
     await Category.get_motor_collection().delete_one({"_id": category.id})
-    await Service.get_motor_collection().update_many(
-        {"category_id": category.id}, {"$unset": {"category_id": ""}}
-    )
+    await _detach_services("category_id", category.id)
 
 
 async def delete_for_company(company_id: ObjectId) -> None:
