@@ -54,7 +54,9 @@ async def test_catalogues_are_updated_and_deleted_by_their_owner_only(
     assert (data(renamed)["name"], data(renamed)["is_active"]) == ("Renamed", False)
 
     service = await create_service(client, vendor, catalogue_id=catalogue["id"])
-    listed = data(await client.get(f"/companies/{company['id']}/catalogues"))
+    listed = data(
+        await client.get(f"/companies/{company['id']}/catalogues", headers=vendor.headers)
+    )
     assert listed["items"][0]["service_count"] == 1
     assert (await client.delete(path, headers=vendor.headers)).status_code == 200
     kept = data(await client.get(f"/user-services/{service['id']}", headers=vendor.headers))
@@ -270,3 +272,23 @@ async def test_a_deleted_catalogue_or_category_leaves_no_trace_in_public_data(
 
     await client.delete(f"/categories/{category['id']}", headers=vendor.headers)
     assert await public() == ((None, None),) * 2
+
+
+async def test_switched_off_catalogues_are_shown_to_their_owner_only(
+    client, vendor, rival, company
+):
+    path = f"/companies/{company['id']}/catalogues"
+    for name, active in (("Weddings", True), ("Archive", False), ("Corporate", True)):
+        created = await client.post(
+            path, headers=vendor.headers, json={"name": name, "is_active": active}
+        )
+        assert created.status_code == 201
+
+    async def names(**request) -> tuple[list[str], int]:
+        page = data(await client.get(path, **request))
+        return [c["name"] for c in page["items"]], page["pagination"]["total_items"]
+
+    assert await names() == (["Weddings", "Corporate"], 2)
+    assert await names(headers=rival.headers) == (["Weddings", "Corporate"], 2)
+    assert await names(headers=vendor.headers) == (["Weddings", "Archive", "Corporate"], 3)
+    assert await names(params={"limit": 1, "page": 2}) == (["Corporate"], 2)

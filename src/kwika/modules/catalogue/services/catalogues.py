@@ -99,10 +99,15 @@ async def create_catalogue(
     return catalogue_out(catalogue)
 
 
-async def list_catalogues(company_id: str, paging: PageParams) -> Page[CatalogueOut]:
-    """Public: a company's catalogues in display order."""
+async def list_catalogues(
+    company_id: str, paging: PageParams, viewer_id: ObjectId | None = None
+) -> Page[CatalogueOut]:
+    """Public: a company's active catalogues in display order; its owner sees the
+    switched-off ones too."""
     company = await providers.get_company(company_id)
-    query = {"company_id": ObjectId(company.id)}
+    query: dict[str, Any] = {"company_id": ObjectId(company.id)}
+    if viewer_id is None or str(viewer_id) != company.owner_id:
+        query["is_active"] = True
     total = await Catalogue.find(query).count()
     catalogues = (
         await Catalogue.find(query)
