@@ -97,7 +97,7 @@ async def test_categories_are_created_and_updated_in_bulk_by_name(client, vendor
     ]
     assert result["updated"][0]["id"] == data(first)["created"][0]["id"]
     listing = data(await client.get(f"/companies/{company['id']}/categories"))
-    assert [c["name"] for c in listing] == ["Drone", "Portraits", "WEDDINGS"]
+    assert [c["name"] for c in listing["items"]] == ["Drone", "Portraits", "WEDDINGS"]
     assert await Category.find({"company_id": ObjectId(company["id"])}).count() == 3
 
 
@@ -119,7 +119,7 @@ async def test_bulk_category_errors(client, vendor, rival, company):
     assert empty.status_code == 400
     theirs = await client.post(path, headers=rival.headers, json={"categories": [{"name": "Xy"}]})
     assert theirs.status_code == 404
-    assert data(await client.get(f"/companies/{company['id']}/categories")) == []
+    assert data(await client.get(f"/companies/{company['id']}/categories"))["items"] == []
 
 
 async def test_deleting_a_category_uncategorises_its_services(client, vendor, rival, company):
@@ -292,3 +292,31 @@ async def test_switched_off_catalogues_are_shown_to_their_owner_only(
     assert await names(headers=rival.headers) == (["Weddings", "Corporate"], 2)
     assert await names(headers=vendor.headers) == (["Weddings", "Archive", "Corporate"], 3)
     assert await names(params={"limit": 1, "page": 2}) == (["Corporate"], 2)
+
+
+async def test_a_companys_categories_come_a_page_at_a_time(client, vendor, company):
+    names = [f"Category {n:03}" for n in range(120)]
+    for start in (0, 100):
+        saved = await client.post(
+            f"/companies/{company['id']}/categories/bulk",
+            headers=vendor.headers,
+            json={"categories": [{"name": name} for name in names[start : start + 100]]},
+        )
+        assert saved.status_code == 200
+    path = f"/companies/{company['id']}/categories"
+
+    first = data(await client.get(path))
+    assert [c["name"] for c in first["items"]] == names[:20]
+    assert first["pagination"] == {
+        "page": 1,
+        "limit": 20,
+        "total_items": 120,
+        "total_pages": 6,
+        "has_next": True,
+        "has_previous": False,
+    }
+    last = data(await client.get(path, params={"page": 2, "limit": 100}))
+    assert [c["name"] for c in last["items"]] == names[100:]
+    too_many = await client.get(path, params={"limit": 500})
+    assert too_many.status_code == 400
+    assert body(too_many)["errors"][0]["field"] == "limit"

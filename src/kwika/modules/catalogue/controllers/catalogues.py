@@ -164,9 +164,15 @@ class CataloguesController(Controller):
         summary="A company's categories",
         responses=errors(404),
     )
-    async def list_categories(self, company_id: FromPath[str]) -> Envelope[list[CategoryOut]]:
-        """Public, by name."""
-        return ok(await catalogues.list_categories(company_id), "Categories retrieved successfully")
+    async def list_categories(
+        self, company_id: FromPath[str], paging: Paging
+    ) -> Envelope[Page[CategoryOut]]:
+        """Public, by name, paginated (`page`, `limit` up to 100; `data.items` and
+        `data.pagination` like every list)."""
+        return ok(
+            await catalogues.list_categories(company_id, paging),
+            "Categories retrieved successfully",
+        )
 
     @delete(
         "/categories/{category_id:str}",

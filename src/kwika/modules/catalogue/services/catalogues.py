@@ -179,13 +179,20 @@ async def _detach_services(field: str, value: Any) -> None:
 # ---------------------------------------------------------------- categories
 
 
-async def list_categories(company_id: str) -> list[CategoryOut]:
-    """Public: a company's categories by name."""
+async def list_categories(company_id: str, paging: PageParams) -> Page[CategoryOut]:
+    """Public: a company's categories by name, a page at a time (bulk edits let a company
+    have many)."""
     company = await providers.get_company(company_id)
+    query = {"company_id": ObjectId(company.id)}
+    total = await Category.find(query).count()
     categories = (
-        await Category.find({"company_id": ObjectId(company.id)}).sort([("name_key", 1)]).to_list()
+        await Category.find(query)
+        .sort([("name_key", 1)])
+        .skip(paging.skip)
+        .limit(paging.limit)
+        .to_list()
     )
-    return [category_out(c) for c in categories]
+    return paging.build([category_out(c) for c in categories], total)
 
 
 async def create_category(principal: Principal, company_id: str, data: CategoryIn) -> CategoryOut:
