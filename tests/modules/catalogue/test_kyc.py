@@ -369,9 +369,7 @@ async def test_a_document_resubmitted_with_its_own_file_keeps_it(client, vendor,
     assert shown["document_url"] is not None
 
 
-async def test_one_file_for_two_requirements_stays_while_either_names_it(
-    client, vendor, service
-):
+async def test_one_file_for_two_requirements_stays_while_either_names_it(client, vendor, service):
     names = await requirements(client, vendor, service)
     tax, id_doc = names["Tax Compliance Certificate"], names["Government-issued ID"]
     file = await kyc_pdf(client, vendor)
