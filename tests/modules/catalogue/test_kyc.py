@@ -247,7 +247,7 @@ async def test_staff_review_drives_the_service_verification(client, vendor, serv
     removed = await client.delete(
         f"/user-services/{service['id']}/kyc/{id_doc['id']}", headers=vendor.headers
     )
-    assert removed.status_code == 400  # seed 003 7.8
+    assert removed.status_code == 409  # a state conflict (decisions.md)
     assert body(removed) == {
         "success": False,
         "message": "Cannot remove approved document. Please contact support.",

@@ -271,13 +271,13 @@ class UserServicesController(Controller):
         "/{service_id:str}/kyc/{kyc_id:str}",
         status_code=200,
         summary="Remove a KYC document",
-        responses=errors(400, 401, 404),
+        responses=errors(401, 404, 409),
     )
     async def remove_kyc(
         self, principal: CurrentPrincipal, service_id: FromPath[str], kyc_id: FromPath[str]
     ) -> Envelope[None]:
         """Seed 003 7.8. `kyc_id` is the requirement id (or the document id). An approved
-        document cannot be removed: 400 `KYC_DOCUMENT_APPROVED` (as seed 003 shows). The
+        document cannot be removed: 409 `KYC_DOCUMENT_APPROVED`. The
         file goes with the document unless another of the service's documents names it."""
         await kyc.remove(principal, service_id, kyc_id)
         return ok(None, "Document removed successfully")

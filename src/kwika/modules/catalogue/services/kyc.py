@@ -13,7 +13,7 @@ from litestar.datastructures import UploadFile
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock
-from kwika.core.errors import BadRequest, Conflict, FieldError, NotFound, ValidationFailed
+from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from kwika.core.ids import parse_id
 from kwika.core.pagination import PageParams
 from kwika.core.tokens import Principal
@@ -306,16 +306,16 @@ async def _document(service: Service, kyc_id: str) -> KycDocument:
     return document
 
 
-def _approved_stays() -> BadRequest:
-    # Seed 003 7.8 answers 400 here (not the 409 of other state conflicts).
-    return BadRequest(
+def _approved_stays() -> Conflict:
+    # A state conflict: 409 per PRODUCT.md, where seed 003 7.8 shows 400 (decisions.md).
+    return Conflict(
         "Cannot remove approved document. Please contact support.",
         code="KYC_DOCUMENT_APPROVED",
     )
 
 
 async def remove(principal: Principal, service_id: str, kyc_id: str) -> None:
-    """Seed 003 7.8: an approved document stays (400 ``KYC_DOCUMENT_APPROVED``)."""
+    """Seed 003 7.8: an approved document stays (409 ``KYC_DOCUMENT_APPROVED``)."""
     service = await owned(principal.id, service_id)
     document = await _document(service, kyc_id)
     if document.status == "approved":
