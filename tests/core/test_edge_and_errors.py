@@ -72,9 +72,14 @@ async def test_pagination_parameters_are_validated(client, outbox):
     )
     assert response.status_code == 400
     assert body(response)["errors"] == [
-        {"field": "page", "message": "page must be 1 or more"},
+        {"field": "page", "message": "page must be between 1 and 10000"},
         {"field": "limit", "message": "limit must be between 1 and 100"},
     ]
+    too_deep = await client.get(
+        "/settings/security/sessions", headers=account.headers, params={"page": 10**19}
+    )
+    assert too_deep.status_code == 400
+    assert body(too_deep)["errors"][0]["field"] == "page"
     page = data(
         await client.get(
             "/settings/security/sessions", headers=account.headers, params={"page": 1, "limit": 1}
