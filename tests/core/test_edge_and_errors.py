@@ -192,3 +192,17 @@ async def test_cors_follows_the_settings(tmp_path, redis_endpoint):
         )
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.kwika.example"
     assert "Access-Control-Allow-Origin" not in denied.headers
+
+
+async def test_a_missing_or_non_object_body_is_named(client, outbox):
+    account = await register(client, outbox)
+    missing = await client.post("/messages/start", headers=account.headers)
+    assert missing.status_code == 400
+    assert body(missing)["errors"] == [{"field": "body", "message": "A request body is required"}]
+    not_object = await client.post(
+        "/messages/start",
+        headers={**account.headers, "content-type": "application/json"},
+        content=b"null",
+    )
+    assert not_object.status_code == 400
+    assert body(not_object)["errors"] == [{"field": "body", "message": "Send a JSON object"}]
