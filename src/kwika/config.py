@@ -286,6 +286,9 @@ class Settings(BaseSettings):
     # discovery
     ranking_interval_seconds: int = 300
     ranking_half_life_hours: float = 72.0
+    # A search is shown to everyone (popular searches, suggestions) only once this many
+    # different people (signed-in users, or anonymous addresses) made it in the last 7 days.
+    popular_search_min_searchers: int = Field(default=3, ge=1)
     public_cache_ttl_seconds: int = 300
 
     # marketplace defaults

@@ -72,9 +72,14 @@ async def test_pagination_parameters_are_validated(client, outbox):
     )
     assert response.status_code == 400
     assert body(response)["errors"] == [
-        {"field": "page", "message": "page must be 1 or more"},
+        {"field": "page", "message": "page must be between 1 and 10000"},
         {"field": "limit", "message": "limit must be between 1 and 100"},
     ]
+    too_deep = await client.get(
+        "/settings/security/sessions", headers=account.headers, params={"page": 10**19}
+    )
+    assert too_deep.status_code == 400
+    assert body(too_deep)["errors"][0]["field"] == "page"
     page = data(
         await client.get(
             "/settings/security/sessions", headers=account.headers, params={"page": 1, "limit": 1}
@@ -187,3 +192,17 @@ async def test_cors_follows_the_settings(tmp_path, redis_endpoint):
         )
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.kwika.example"
     assert "Access-Control-Allow-Origin" not in denied.headers
+
+
+async def test_a_missing_or_non_object_body_is_named(client, outbox):
+    account = await register(client, outbox)
+    missing = await client.post("/messages/start", headers=account.headers)
+    assert missing.status_code == 400
+    assert body(missing)["errors"] == [{"field": "body", "message": "A request body is required"}]
+    not_object = await client.post(
+        "/messages/start",
+        headers={**account.headers, "content-type": "application/json"},
+        content=b"null",
+    )
+    assert not_object.status_code == 400
+    assert body(not_object)["errors"] == [{"field": "body", "message": "Send a JSON object"}]

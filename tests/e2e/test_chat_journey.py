@@ -7,13 +7,20 @@ from __future__ import annotations
 import httpx
 
 from tests.modules.media import samples
-from tests.support import SocketUser, data, register
+from tests.support import SocketUser, data, make_provider, register
 
 
 async def test_chat_journey(live_server, live_client, outbox):
     http = live_client
     tourist = await register(http, outbox, first_name="Tina")
-    guide = await register(http, outbox, first_name="Gabriel")
+    guide = await make_provider(http, outbox, first_name="Gabriel")
+    tour = await http.post(
+        "/user-services",
+        json={"title": "Kilimanjaro day trip", "description": "Moshi and back", "price": "90000"},
+        headers=guide.headers,
+    )
+    assert tour.status_code == 201, tour.text
+    tour_id = data(tour)["id"]
     stranger = await register(http, outbox, first_name="Sly")
     tina = await SocketUser().connect(live_server, tourist.access_token)
     gabe = await SocketUser().connect(live_server, guide.access_token)
@@ -25,15 +32,12 @@ async def test_chat_journey(live_server, live_client, outbox):
             json={
                 "recipient_id": guide.id,
                 "content": "Is the Kilimanjaro day trip available on Saturday?",
-                "context": {
-                    "type": "service",
-                    "id": "65f0000000000000000000c1",
-                    "title": "Day trip",
-                },
+                "context": {"type": "service", "id": tour_id},
             },
             headers=tourist.headers,
         )
         assert started.status_code == 201
+        assert data(started)["conversation"]["context"]["title"] == "Kilimanjaro day trip"
         cid = data(started)["conversation_id"]
         first = await gabe.next("new_message")
         assert first["content"].startswith("Is the Kilimanjaro")
@@ -129,6 +133,19 @@ async def test_chat_journey(live_server, live_client, outbox):
             headers=tourist.headers,
         )
         assert (await tina.next("new_message"))["is_mine"] is True
+
+        # Tina makes Gabriel an admin of the group; he can rename it.
+        promoted = await http.patch(
+            f"/conversations/{gid}/participants/{guide.id}",
+            json={"role": "admin"},
+            headers=tourist.headers,
+        )
+        assert promoted.status_code == 200, promoted.text
+        assert (await tina.next("conversation_updated"))["conversation_id"] == gid
+        renamed = await http.patch(
+            f"/conversations/{gid}", json={"title": "Kili Saturday"}, headers=guide.headers
+        )
+        assert data(renamed)["title"] == "Kili Saturday"
     finally:
         for socket in (tina, gabe, sly):
             await socket.close()

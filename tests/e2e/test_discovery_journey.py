@@ -13,10 +13,10 @@ async def test_find_near_me_open_save_and_rise_in_featured(client, outbox):
     vendor = await make_provider(client, outbox)
     refs = await reference_ids(client, "Photography and Videography")
     created = {}
-    for title, lat, lng in (
-        ("Msasani Photo", -6.75, 39.27),
-        ("Moshi Photo", -3.35, 37.34),
-        ("Kariakoo Photo", -6.82, 39.27),
+    for title, lat, lng, place in (
+        ("Msasani Photo", -6.75, 39.27, "Dar es Salaam, Msasani"),
+        ("Moshi Photo", -3.35, 37.34, "Moshi"),
+        ("Kariakoo Photo", -6.82, 39.27, "Dar es Salaam, Kariakoo"),
     ):
         response = await client.post(
             "/user-services",
@@ -28,6 +28,7 @@ async def test_find_near_me_open_save_and_rise_in_featured(client, outbox):
                 "service_type_id": refs["Wedding Photography"],
                 "latitude": lat,
                 "longitude": lng,
+                "location": place,
             },
         )
         created[title] = data(response)["id"]
@@ -41,6 +42,13 @@ async def test_find_near_me_open_save_and_rise_in_featured(client, outbox):
     assert [item["title"] for item in nearby["items"]] == ["Kariakoo Photo", "Msasani Photo"]
     first = nearby["items"][0]
     assert first["distance_km"] < nearby["items"][1]["distance_km"]
+    # Cards show who offers the service (seed 003 9.1); facets list the places found.
+    assert first["provider"]["id"] == vendor.extra["provider"]["id"]
+    assert first["type"] == "service"
+    assert nearby["filters"]["locations"] == [{"name": "Dar es Salaam", "count": 2}]
+    everywhere = data(await client.get("/services", params={"district": "moshi"}))
+    assert [item["title"] for item in everywhere["items"]] == ["Moshi Photo"]
+    assert everywhere["items"][0]["distance_km"] is None
 
     page = await client.get(f"/services/{first['id']}")
     assert data(page)["title"] == "Kariakoo Photo"
@@ -85,6 +93,8 @@ async def test_browse_promotions_and_search_everything_with_a_typo(client, outbo
 
     found = data(await client.get("/search", params={"q": "sunet"}))
     assert found["corrected_query"] == "sunset"
-    assert "Sunset Events" in [item.get("name") for item in found["items"]]
+    assert ("Sunset Events", "company") in [
+        (item.get("name"), item["type"]) for item in found["items"]
+    ]
     suggestions = data(await client.get("/search/suggest", params={"q": "suns"}))
     assert any(s["text"] == "Sunset Events" for s in suggestions)

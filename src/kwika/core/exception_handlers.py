@@ -76,12 +76,21 @@ def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response
         if "JSON is malformed" in detail or "decode" in detail.lower():
             return envelope(400, "Request body is not valid JSON", "MALFORMED_JSON")
         return envelope(400, "Validation failed", "VALIDATION_FAILED")
-    errors = [
-        FieldError(_field_name(str(item.get("key", ""))), _message(str(item.get("message", ""))))
-        for item in exc.extra
-        if isinstance(item, dict)
-    ]
+    errors = [_field_error(item) for item in exc.extra if isinstance(item, dict)]
     return envelope(400, "Validation failed", "VALIDATION_FAILED", errors)
+
+
+_NOT_AN_OBJECT = re.compile(r"^Input should be a valid dictionary or instance of \w+$")
+
+
+def _field_error(item: dict[str, Any]) -> FieldError:
+    key, text = str(item.get("key", "")), str(item.get("message", ""))
+    if key == "data" and text == "'data'":
+        # Litestar's words for a request without the body the route declares.
+        return FieldError("body", "A request body is required")
+    if _NOT_AN_OBJECT.match(text):
+        return FieldError(_field_name(key), "Send a JSON object")
+    return FieldError(_field_name(key), _message(text))
 
 
 def _not_found(_: Request[Any, Any, Any], exc: NotFoundException) -> Response[dict[str, Any]]:

@@ -14,6 +14,9 @@ from kwika.core.errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
 MAX_LIMIT = 100
+# Deep offsets cost MongoDB a scan of everything skipped (and overflow BSON's int64 far
+# beyond); lists this deep are searched or filtered, not paged.
+MAX_PAGE = 10_000
 
 
 class PaginationMeta(BaseModel):
@@ -55,12 +58,12 @@ class PageParams:
 
 
 async def provide_page_params(
-    page: Annotated[int, QueryParameter(description="Page number, from 1")] = 1,
+    page: Annotated[int, QueryParameter(description=f"Page number, 1 to {MAX_PAGE}")] = 1,
     limit: Annotated[int, QueryParameter(description=f"Items per page, 1 to {MAX_LIMIT}")] = 20,
 ) -> PageParams:
     problems = []
-    if page < 1:
-        problems.append(FieldError("page", "page must be 1 or more"))
+    if not 1 <= page <= MAX_PAGE:
+        problems.append(FieldError("page", f"page must be between 1 and {MAX_PAGE}"))
     if not 1 <= limit <= MAX_LIMIT:
         problems.append(FieldError("limit", f"limit must be between 1 and {MAX_LIMIT}"))
     if problems:

@@ -54,7 +54,9 @@ async def test_catalogues_are_updated_and_deleted_by_their_owner_only(
     assert (data(renamed)["name"], data(renamed)["is_active"]) == ("Renamed", False)
 
     service = await create_service(client, vendor, catalogue_id=catalogue["id"])
-    listed = data(await client.get(f"/companies/{company['id']}/catalogues"))
+    listed = data(
+        await client.get(f"/companies/{company['id']}/catalogues", headers=vendor.headers)
+    )
     assert listed["items"][0]["service_count"] == 1
     assert (await client.delete(path, headers=vendor.headers)).status_code == 200
     kept = data(await client.get(f"/user-services/{service['id']}", headers=vendor.headers))
@@ -95,7 +97,7 @@ async def test_categories_are_created_and_updated_in_bulk_by_name(client, vendor
     ]
     assert result["updated"][0]["id"] == data(first)["created"][0]["id"]
     listing = data(await client.get(f"/companies/{company['id']}/categories"))
-    assert [c["name"] for c in listing] == ["Drone", "Portraits", "WEDDINGS"]
+    assert [c["name"] for c in listing["items"]] == ["Drone", "Portraits", "WEDDINGS"]
     assert await Category.find({"company_id": ObjectId(company["id"])}).count() == 3
 
 
@@ -117,7 +119,7 @@ async def test_bulk_category_errors(client, vendor, rival, company):
     assert empty.status_code == 400
     theirs = await client.post(path, headers=rival.headers, json={"categories": [{"name": "Xy"}]})
     assert theirs.status_code == 404
-    assert data(await client.get(f"/companies/{company['id']}/categories")) == []
+    assert data(await client.get(f"/companies/{company['id']}/categories"))["items"] == []
 
 
 async def test_deleting_a_category_uncategorises_its_services(client, vendor, rival, company):
@@ -235,3 +237,86 @@ async def test_single_categories_refuse_duplicate_names(client, vendor, rival, c
         await client.put(f"/categories/{other['id']}", headers=rival.headers, json={"name": "Mine"})
     ).status_code == 404
     assert (await client.post(path, headers=rival.headers, json={"name": "Xy"})).status_code == 404
+
+
+async def test_a_deleted_catalogue_or_category_leaves_no_trace_in_public_data(
+    client, vendor, company
+):
+    catalogue = data(
+        await client.post(
+            f"/companies/{company['id']}/catalogues", headers=vendor.headers, json={"name": "Main"}
+        )
+    )
+    category = data(
+        await client.post(
+            f"/companies/{company['id']}/categories", headers=vendor.headers, json={"name": "Vows"}
+        )
+    )
+    service = await create_service(
+        client, vendor, catalogue_id=catalogue["id"], category_id=category["id"]
+    )
+
+    async def public() -> tuple[tuple, tuple]:
+        page = data(await client.get(f"/services/{service['id']}"))  # the cached page
+        found = data(await client.get("/services", params={"q": "wedding photos"}))["items"]
+        card = next(item for item in found if item["id"] == service["id"])
+        return (
+            (page["catalogue_id"], page["category_id"]),
+            (card["catalogue_id"], card["category_id"]),
+        )
+
+    assert await public() == ((catalogue["id"], category["id"]),) * 2
+
+    await client.delete(f"/catalogues/{catalogue['id']}", headers=vendor.headers)
+    assert await public() == ((None, category["id"]),) * 2
+
+    await client.delete(f"/categories/{category['id']}", headers=vendor.headers)
+    assert await public() == ((None, None),) * 2
+
+
+async def test_switched_off_catalogues_are_shown_to_their_owner_only(
+    client, vendor, rival, company
+):
+    path = f"/companies/{company['id']}/catalogues"
+    for name, active in (("Weddings", True), ("Archive", False), ("Corporate", True)):
+        created = await client.post(
+            path, headers=vendor.headers, json={"name": name, "is_active": active}
+        )
+        assert created.status_code == 201
+
+    async def names(**request) -> tuple[list[str], int]:
+        page = data(await client.get(path, **request))
+        return [c["name"] for c in page["items"]], page["pagination"]["total_items"]
+
+    assert await names() == (["Weddings", "Corporate"], 2)
+    assert await names(headers=rival.headers) == (["Weddings", "Corporate"], 2)
+    assert await names(headers=vendor.headers) == (["Weddings", "Archive", "Corporate"], 3)
+    assert await names(params={"limit": 1, "page": 2}) == (["Corporate"], 2)
+
+
+async def test_a_companys_categories_come_a_page_at_a_time(client, vendor, company):
+    names = [f"Category {n:03}" for n in range(120)]
+    for start in (0, 100):
+        saved = await client.post(
+            f"/companies/{company['id']}/categories/bulk",
+            headers=vendor.headers,
+            json={"categories": [{"name": name} for name in names[start : start + 100]]},
+        )
+        assert saved.status_code == 200
+    path = f"/companies/{company['id']}/categories"
+
+    first = data(await client.get(path))
+    assert [c["name"] for c in first["items"]] == names[:20]
+    assert first["pagination"] == {
+        "page": 1,
+        "limit": 20,
+        "total_items": 120,
+        "total_pages": 6,
+        "has_next": True,
+        "has_previous": False,
+    }
+    last = data(await client.get(path, params={"page": 2, "limit": 100}))
+    assert [c["name"] for c in last["items"]] == names[100:]
+    too_many = await client.get(path, params={"limit": 500})
+    assert too_many.status_code == 400
+    assert body(too_many)["errors"][0]["field"] == "limit"

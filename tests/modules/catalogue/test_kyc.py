@@ -247,8 +247,12 @@ async def test_staff_review_drives_the_service_verification(client, vendor, serv
     removed = await client.delete(
         f"/user-services/{service['id']}/kyc/{id_doc['id']}", headers=vendor.headers
     )
-    assert removed.status_code == 409
-    assert body(removed)["code"] == "KYC_DOCUMENT_APPROVED"
+    assert removed.status_code == 409  # a state conflict (decisions.md)
+    assert body(removed) == {
+        "success": False,
+        "message": "Cannot remove approved document. Please contact support.",
+        "code": "KYC_DOCUMENT_APPROVED",
+    }
     replaced = await client.put(
         f"/user-services/{service['id']}/kyc/{id_doc['id']}",
         headers=vendor.headers,
@@ -326,3 +330,88 @@ async def test_another_providers_kyc_is_404(client, vendor, rival, service):
     sent = await send(client, rival, service, tax["id"], samples.PDF, "k.pdf", "application/pdf")
     assert sent.status_code == 404
     assert (await client.delete(f"{path}/{tax['id']}", headers=rival.headers)).status_code == 404
+
+
+async def kyc_pdf(client, vendor) -> dict:
+    return data(
+        await upload(
+            client, vendor, samples.PDF, "kra.pdf", "kyc_document", content_type="application/pdf"
+        )
+    )
+
+
+async def test_a_document_resubmitted_with_its_own_file_keeps_it(client, vendor, service):
+    tax = (await requirements(client, vendor, service))["Tax Compliance Certificate"]
+    file = await kyc_pdf(client, vendor)
+    path = f"/user-services/{service['id']}/kyc"
+    sent = await client.post(
+        path, headers=vendor.headers, json={"kyc_requirement_id": tax["id"], "file_id": file["id"]}
+    )
+    assert sent.status_code == 201
+    document_id = (await requirements(client, vendor, service))["Tax Compliance Certificate"][
+        "document_id"
+    ]
+    await catalogue.reject_kyc_document(document_id, STAFF, "Unreadable scan")
+
+    again = await client.put(
+        f"{path}/{tax['id']}",
+        headers=vendor.headers,
+        json={"file_id": file["id"], "notes": "It is readable"},
+    )
+
+    assert again.status_code == 200
+    resent = data(again)
+    assert (resent["status"], resent["resubmit_count"]) == ("pending", 1)
+    assert resent["document_url"] is not None
+    assert (await client.get(resent["document_url"])).status_code == 200
+    assert (await client.get(f"/uploads/{file['id']}", headers=vendor.headers)).status_code == 200
+    shown = (await requirements(client, vendor, service))["Tax Compliance Certificate"]
+    assert shown["document_url"] is not None
+
+
+async def test_one_file_for_two_requirements_stays_while_either_names_it(client, vendor, service):
+    names = await requirements(client, vendor, service)
+    tax, id_doc = names["Tax Compliance Certificate"], names["Government-issued ID"]
+    file = await kyc_pdf(client, vendor)
+    path = f"/user-services/{service['id']}/kyc"
+    for requirement in (tax, id_doc):
+        sent = await client.post(
+            path,
+            headers=vendor.headers,
+            json={"kyc_requirement_id": requirement["id"], "file_id": file["id"]},
+        )
+        assert sent.status_code == 201
+
+    removed = await client.delete(f"{path}/{tax['id']}", headers=vendor.headers)
+
+    assert removed.status_code == 200
+    left = (await requirements(client, vendor, service))["Government-issued ID"]
+    assert left["status"] == "pending"
+    assert (await client.get(left["document_url"])).status_code == 200
+    in_use = await client.delete(f"/uploads/{file['id']}", headers=vendor.headers)
+    assert in_use.status_code == 400  # still claimed by the service's other document
+    await client.delete(f"{path}/{id_doc['id']}", headers=vendor.headers)
+    assert (await client.get(f"/uploads/{file['id']}", headers=vendor.headers)).status_code == 404
+
+
+async def test_deleting_a_service_keeps_a_kyc_file_another_service_uses(
+    client, vendor, service, photography
+):
+    other = await create_service(
+        client, vendor, service_type_id=photography["Wedding Photography"], title="Portraits"
+    )
+    file = await kyc_pdf(client, vendor)
+    for listing in (service, other):
+        tax = (await requirements(client, vendor, listing))["Tax Compliance Certificate"]
+        sent = await client.post(
+            f"/user-services/{listing['id']}/kyc",
+            headers=vendor.headers,
+            json={"kyc_requirement_id": tax["id"], "file_id": file["id"]},
+        )
+        assert sent.status_code == 201
+
+    deleted = await client.delete(f"/user-services/{service['id']}", headers=vendor.headers)
+
+    assert deleted.status_code == 200
+    kept = (await requirements(client, vendor, other))["Tax Compliance Certificate"]
+    assert (await client.get(kept["document_url"])).status_code == 200

@@ -206,3 +206,47 @@ async def test_another_providers_packages_are_404(client, vendor, rival, service
             json={"name": "X"},
         )
     ).status_code == 404
+
+
+async def test_every_package_write_shows_at_once_on_the_public_page_and_in_search(
+    client, vendor, service
+):
+    page_path = f"/services/{service['id']}"
+    base = f"/user-services/{service['id']}/packages"
+
+    async def shown() -> list[tuple[str, str]]:
+        page = data(await client.get(page_path))  # the cached page
+        return [(p["name"], p["price"]) for p in page["packages"]]
+
+    async def listed_count() -> int:
+        found = data(await client.get("/services", params={"q": "wedding photos"}))
+        return next(i for i in found["items"] if i["id"] == service["id"])["package_count"]
+
+    assert await shown() == []
+    essential = data(await add(client, vendor, service))
+    assert await shown() == [("Essential Package", "50000.00")]
+    premium = data(
+        await add(client, vendor, service, name="Premium", price=120000, compare_at_price=None)
+    )
+    assert await shown() == [("Essential Package", "50000.00"), ("Premium", "120000.00")]
+    assert await listed_count() == 2
+
+    await client.put(f"{base}/{essential['id']}", headers=vendor.headers, json={"price": 55000})
+    assert await shown() == [("Essential Package", "55000.00"), ("Premium", "120000.00")]
+    await client.put(
+        f"{base}/reorder",
+        headers=vendor.headers,
+        json={
+            "order": [
+                {"package_id": premium["id"], "display_order": 1},
+                {"package_id": essential["id"], "display_order": 2},
+            ]
+        },
+    )
+    assert await shown() == [("Premium", "120000.00"), ("Essential Package", "55000.00")]
+    await client.put(f"{base}/{premium['id']}", headers=vendor.headers, json={"is_active": False})
+    assert await shown() == [("Essential Package", "55000.00")]
+    deleted = await client.delete(f"{base}/{essential['id']}", headers=vendor.headers)
+    assert deleted.status_code == 200
+    assert await shown() == []
+    assert await listed_count() == 1

@@ -125,3 +125,35 @@ async def test_another_providers_images_are_404(client, vendor, rival):
     ).status_code == 404
     # Nothing the rival sent was kept.
     assert data(await client.get("/uploads", headers=rival.headers))["items"] == []
+
+
+async def test_a_failed_edit_leaves_the_images_already_shown_claimed(client, vendor):
+    """Sending a shown image's id again and then failing must not un-claim it: the upload
+    stays in use (not deletable) and the service keeps a working image."""
+    image = data(await upload(client, vendor, samples.png(), "a.png", "service_image"))
+    service = await create_service(client, vendor, image_ids=[image["id"]])
+    path = f"/user-services/{service['id']}"
+
+    bad_primary = await client.put(
+        path,
+        headers=vendor.headers,
+        json={"image_ids": [image["id"]], "primary_image_id": "not-an-image"},
+    )
+    assert bad_primary.status_code == 400
+    assert body(bad_primary)["errors"][0]["field"] == "primary_image_id"
+    await still_in_use(client, vendor, image["id"], service["id"])
+    unknown = await client.post(
+        f"{path}/images", headers=vendor.headers, json={"image_ids": [image["id"], "0" * 24]}
+    )
+    assert unknown.status_code == 404
+    await still_in_use(client, vendor, image["id"], service["id"])
+
+    shown = data(await client.get(path, headers=vendor.headers))
+    assert [i["id"] for i in shown["images"]] == [image["id"]]
+    assert (await client.get(shown["images"][0]["url"])).status_code == 200
+
+
+async def still_in_use(client, vendor, file_id: str, service_id: str) -> None:
+    in_use = await client.delete(f"/uploads/{file_id}", headers=vendor.headers)
+    assert in_use.status_code == 400
+    assert [use["id"] for use in body(in_use)["data"]["used_by"]] == [service_id]

@@ -345,7 +345,7 @@ async def test_updating_changes_only_what_is_sent(client, vendor, company):
     assert response.status_code == 200
     updated = data(response)
     assert updated["price"] == "750000.00"
-    assert updated["short_description"] is None
+    assert updated["short_description"] == "Full-day coverage"  # back to the description's
     assert (updated["is_available"], updated["availability"]) == (False, "unavailable")
     assert updated["location"] == "Arusha"
     assert updated["company_id"] == company["id"]
@@ -510,3 +510,34 @@ async def test_a_verified_business_phone_is_shown_on_services(client, outbox, ve
         f"/user-services/{first['id']}", headers=vendor.headers, json={"business_phone_id": None}
     )
     assert data(cleared)["business_phone"] is None
+
+
+async def test_short_description_defaults_to_the_first_100_characters(client, vendor):
+    """Seed 003's 2026-02-19 addendum: `short_description` is the first 100 characters of
+    the description when the vendor gives none."""
+    long_text = (
+        "Full-day wedding coverage with two photographers, drone shots, a same-day slideshow "
+        "and a printed album delivered within three weeks."
+    )
+    service = await create_service(client, vendor, title="Lens Studio", description=long_text)
+    path = f"/user-services/{service['id']}"
+
+    async def everywhere() -> set[str | None]:
+        mine = data(await client.get(path, headers=vendor.headers))
+        page = data(await client.get(f"/services/{service['id']}"))
+        found = data(await client.get("/services", params={"q": "lens studio"}))["items"]
+        card = next(item for item in found if item["id"] == service["id"])
+        return {mine["short_description"], page["short_description"], card["short_description"]}
+
+    assert service["short_description"] == long_text[:100]
+    assert len(service["short_description"]) == 100
+    assert await everywhere() == {long_text[:100]}
+
+    await client.put(path, headers=vendor.headers, json={"description": "Short and sweet"})
+    assert await everywhere() == {"Short and sweet"}  # follows the description
+
+    await client.put(path, headers=vendor.headers, json={"short_description": "Weddings"})
+    assert await everywhere() == {"Weddings"}  # the vendor's own wins
+
+    await client.put(path, headers=vendor.headers, json={"short_description": None})
+    assert await everywhere() == {"Short and sweet"}

@@ -56,6 +56,9 @@ async def test_providers_and_companies_are_found_by_the_categories_they_offer(cl
     service, refs = await _photography_service(client, vendor, company_id=company["id"])
     providers = data(await client.get("/providers", params={"category_id": refs["category"]}))
     assert [p["id"] for p in providers["items"]] == [vendor.extra["provider"]["id"]]
+    assert providers["filters"]["categories"] == [
+        {"id": refs["category"], "name": "Photography and Videography", "count": 1}
+    ]
     companies = data(await client.get("/companies", params={"category_id": refs["category"]}))
     assert [c["id"] for c in companies["items"]] == [company["id"]]
     await client.delete(f"/user-services/{service['id']}", headers=vendor.headers)

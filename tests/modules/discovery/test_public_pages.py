@@ -89,7 +89,8 @@ async def test_search_on_real_services_orders_by_distance(client, outbox):
     near = await _service(client, vendor, refs, "Near Studio", latitude=-6.80, longitude=39.21)
     page = data(
         await client.get(
-            "/services", params={"lat": -6.7924, "lng": 39.2083, "sort_by": "distance"}
+            "/services",
+            params={"lat": -6.7924, "lng": 39.2083, "sort_by": "distance", "radius_km": 500},
         )
     )
     assert [item["id"] for item in page["items"]] == [near["id"], far["id"]]
@@ -98,3 +99,6 @@ async def test_search_on_real_services_orders_by_distance(client, outbox):
         await client.get("/services", params={"lat": -6.7924, "lng": 39.2083, "radius_km": 50})
     )
     assert [item["id"] for item in within["items"]] == [near["id"]]
+    # Without radius_km, services near a point stay within 50 km (seed 003 9.1).
+    default = data(await client.get("/services", params={"lat": -6.7924, "lng": 39.2083}))
+    assert [item["id"] for item in default["items"]] == [near["id"]]

@@ -232,7 +232,8 @@ async def test_validation_of_location_parameters(app):
 
     cases = [
         (SearchQuery(kinds=["service"], lat=95, lng=10), {"lat"}),
-        (SearchQuery(kinds=["service"], lat=-6.8), {"lat"}),
+        (SearchQuery(kinds=["service"], lat=-6.8), {"lng"}),
+        (SearchQuery(kinds=["service"], radius_km=5), {"lat", "lng"}),
         (SearchQuery(kinds=["service"], sort_by="distance"), {"sort_by"}),
         (SearchQuery(kinds=["service"], lat=1, lng=1, radius_km=0), {"radius_km"}),
         (SearchQuery(kinds=["service"], min_price=Decimal(5), max_price=Decimal(1)), {"min_price"}),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support import data, register
+from tests.support import data, make_provider, register
 
 SERVICE_ID = "65f0000000000000000000aa"
 
@@ -35,9 +35,21 @@ async def test_start_a_conversation_and_starting_it_again_continues_it(client, o
     assert first["message"]["is_mine"] is True
 
 
+async def _service(client, owner, **fields):
+    response = await client.post(
+        "/user-services",
+        json={"title": "Wedding photography", "description": "Full day", "price": "500000"}
+        | fields,
+        headers=owner.headers,
+    )
+    assert response.status_code == 201, response.text
+    return data(response)
+
+
 async def test_a_context_makes_a_separate_conversation(client, outbox):
     ann = await register(client, outbox)
-    bob = await register(client, outbox)
+    bob = await make_provider(client, outbox)
+    service = await _service(client, bob)
 
     general = await _start(client, ann, bob)
     about_service = await _start(
@@ -45,18 +57,96 @@ async def test_a_context_makes_a_separate_conversation(client, outbox):
         ann,
         bob,
         "I like your photography service",
-        context={"type": "service", "id": SERVICE_ID, "title": "Wedding photography"},
+        context={"type": "service", "id": service["id"].upper(), "title": "Cheap! Pay now"},
     )
 
     assert about_service["conversation_id"] != general["conversation_id"]
     assert about_service["conversation"]["type"] == "user_to_service"
+    # The title is the service's own; what the caller sent is ignored.
     assert about_service["conversation"]["context"] == {
         "type": "service",
-        "id": SERVICE_ID,
+        "id": service["id"],
         "title": "Wedding photography",
     }
+    again = await _start(
+        client, ann, bob, "again", context={"type": "service", "id": service["id"]}
+    )
+    assert again["conversation_id"] == about_service["conversation_id"]
     services = data(await client.get("/messages/conversations?filter=service", headers=ann.headers))
     assert [c["id"] for c in services["items"]] == [about_service["conversation_id"]]
+
+
+async def test_a_service_context_must_exist_and_be_visible(client, outbox):
+    ann = await register(client, outbox)
+    bob = await make_provider(client, outbox)
+    hidden = await _service(client, bob, title="Not yet")
+    await client.put(
+        f"/user-services/{hidden['id']}", json={"status": "inactive"}, headers=bob.headers
+    )
+    cara = await register(client, outbox)
+
+    def start(sender, recipient, context):
+        return client.post(
+            "/messages/start",
+            json={"recipient_id": recipient.id, "content": "hi", "context": context},
+            headers=sender.headers,
+        )
+
+    unknown = await start(ann, bob, {"type": "service", "id": SERVICE_ID})
+    malformed = await start(ann, bob, {"type": "service", "id": "nope"})
+    # An inactive service is a context only for conversations its owner is in.
+    strangers = await start(ann, cara, {"type": "service", "id": hidden["id"]})
+    with_owner = await start(ann, bob, {"type": "service", "id": hidden["id"]})
+    group = await client.post(
+        "/conversations",
+        json={
+            "type": "group",
+            "participant_ids": [cara.id],
+            "context": {"type": "service", "id": SERVICE_ID},
+        },
+        headers=ann.headers,
+    )
+
+    assert unknown.status_code == 404
+    assert unknown.json()["message"] == "Service not found"
+    assert malformed.status_code == 404
+    assert strangers.status_code == 404
+    assert with_owner.status_code == 201, with_owner.text
+    assert data(with_owner)["conversation"]["context"]["title"] == "Not yet"
+    assert group.status_code == 404
+    assert data(await client.get("/messages/conversations", headers=cara.headers))["items"] == []
+
+
+async def test_contexts_of_modules_to_come_keep_no_caller_title(client, outbox):
+    ann = await register(client, outbox)
+    bob = await register(client, outbox)
+
+    started = await _start(
+        client,
+        ann,
+        bob,
+        "About the booking",
+        context={"type": "booking", "id": "BK-1042", "title": "URGENT pay now"},
+    )
+    group = await client.post(
+        "/conversations",
+        json={
+            "type": "group",
+            "participant_ids": [bob.id],
+            "title": "Crew",
+            "context": {"type": "event", "id": "65f0000000000000000000ee", "title": "Free money"},
+        },
+        headers=ann.headers,
+    )
+
+    assert started["conversation"]["context"] == {"type": "booking", "id": "BK-1042", "title": None}
+    bobs = data(await client.get("/messages/conversations", headers=bob.headers))["items"]
+    assert all("URGENT" not in str(c) and "Free money" not in str(c) for c in bobs)
+    assert data(group)["conversation"]["context"] == {
+        "type": "event",
+        "id": "65f0000000000000000000ee",
+        "title": None,
+    }
 
 
 async def test_start_refuses_unknown_users_and_yourself(client, outbox):
@@ -178,6 +268,21 @@ async def test_archive_and_mute_are_per_participant(client, outbox):
         f"/messages/{cid}/mute", json={"muted": True, "duration": "3y"}, headers=ann.headers
     )
     assert bad.status_code == 400
+    assert bad.json()["errors"][0]["field"] == "duration"
+
+
+async def test_mute_without_a_body_mutes_until_unmuted(client, outbox):
+    ann = await register(client, outbox)
+    bob = await register(client, outbox)
+    cid = (await _start(client, ann, bob))["conversation_id"]
+
+    no_body = await client.post(f"/messages/{cid}/mute", headers=ann.headers)
+    empty = await client.post(f"/messages/{cid}/mute", json={}, headers=bob.headers)
+
+    assert no_body.status_code == 200, no_body.text
+    assert data(no_body) == {"muted": True, "muted_until": None}
+    assert data(empty) == {"muted": True, "muted_until": None}
+    assert data(await client.get(f"/conversations/{cid}", headers=ann.headers))["muted"] is True
 
 
 async def test_group_conversations(client, outbox):

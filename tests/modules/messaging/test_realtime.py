@@ -103,6 +103,7 @@ async def test_two_users_chat_with_typing_and_read_receipts(
     assert (await ann_socket.next("messages_read"))["user_id"] == bob.id
 
     # Both were online: no "new message" notification for Ann.
+    await outbox.messages()  # the notification actor has run
     notifications = data(await live_client.get("/notifications?type=message", headers=ann.headers))
     assert notifications["items"] == []
 

@@ -21,15 +21,17 @@ async def _conversation(client, outbox):
         "/messages/start", json={"recipient_id": bob.id, "content": "hi"}, headers=ann.headers
     )
     assert started.status_code == 201, started.text
+    await drain()  # Bob, offline, is notified of "hi" (messaging's actor)
     await client.put(f"/messages/{data(started)['conversation_id']}/read", headers=bob.headers)
     return ann, bob, data(started)["conversation_id"]
 
 
-def _fail_after_notifying(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A send that breaks after it has notified the offline recipient (a stand-in for any
-    later step of a request that fails)."""
+def _fail_after_notifying(monkeypatch: pytest.MonkeyPatch, user_id: str) -> None:
+    """A send that calls notify() and then breaks (a stand-in for any request that notifies
+    someone and fails in a later step)."""
 
     async def broken(*_: object, **__: object) -> None:
+        await notify(user_id, "message", "New Message", "notified, then failed")
         raise RuntimeError("a later step failed")
 
     monkeypatch.setattr(messages, "_out", broken)
@@ -42,11 +44,12 @@ async def test_a_failed_request_leaves_no_notification(client, outbox, monkeypat
     stored_before = await Notification.find(
         {"user_id": ObjectId(bob.id), "type": "message"}
     ).count()
-    _fail_after_notifying(monkeypatch)
+    _fail_after_notifying(monkeypatch, bob.id)
 
     response = await client.post(f"/messages/{cid}", json={"content": "x"}, headers=ann.headers)
 
     assert response.status_code == 500
+    await drain()
     inbox = data(await client.get("/notifications?type=message", headers=bob.headers))
     assert len(inbox["items"]) == stored_before == 1  # the first message's, from before
     assert len(await outbox.messages(to=bob.email)) == sent_before
@@ -63,6 +66,7 @@ async def test_a_successful_request_notifies_once_it_has_succeeded(client, outbo
     response = await client.post(f"/messages/{cid}", json={"content": "x"}, headers=ann.headers)
 
     assert response.status_code == 201
+    await drain()
     inbox = data(await client.get("/notifications?type=message", headers=bob.headers))
     assert [n["title"] for n in inbox["items"]] == ["New Message", "New Message"]
     assert (await outbox.last(channel="email", to=bob.email))["template"] == "new_message"
@@ -88,14 +92,7 @@ async def test_a_failed_socket_event_emits_and_keeps_nothing(
     await bob_phone.connect(live_server, bob.access_token)
     await ann_socket.connect(live_server, ann.access_token)
     try:
-        # Bob's phone is connected, but the message service believes he is offline.
-        async def everyone_offline(user_ids):
-            from kwika.core.realtime import Presence
-
-            return {str(u): Presence(False, None) for u in user_ids}
-
-        monkeypatch.setattr(messages, "presence_of", everyone_offline)
-        _fail_after_notifying(monkeypatch)
+        _fail_after_notifying(monkeypatch, bob.id)
 
         over_socket = await ann_socket.call(
             "send_message", {"conversation_id": cid, "content": "x"}

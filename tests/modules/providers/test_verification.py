@@ -299,3 +299,64 @@ async def test_the_queue_lists_oldest_first_by_kind_and_status(client, outbox, v
     with pytest.raises(Exception) as missing:
         await providers.get_verification(str(ObjectId()))
     assert getattr(missing.value, "status_code", None) == 404
+
+
+async def test_files_sent_again_by_id_survive_the_resubmission(client, vendor):
+    """A rejected request sent again with some of the same files keeps them; the files it
+    no longer names are deleted."""
+
+    async def document(content: bytes, name: str) -> dict:
+        return data(await upload(client, vendor, content, name, "verification_document"))
+
+    front = await document(samples.jpeg(), "front.jpg")
+    old_selfie = await document(samples.jpeg(), "me.jpg")
+    first = await client.post(
+        "/users/verify-identity",
+        headers=vendor.headers,
+        json={"id_front_id": front["id"], "selfie_id": old_selfie["id"]},
+    )
+    assert first.status_code == 200
+    request = (await pending("identity"))[0]
+    await providers.reject_verification(request.id, STAFF, "The selfie is blurred")
+
+    # A failed attempt (the selfie is not a photo) leaves the request's files claimed.
+    pdf = data(
+        await upload(
+            client,
+            vendor,
+            samples.PDF,
+            "me.pdf",
+            "verification_document",
+            content_type="application/pdf",
+        )
+    )
+    failed = await client.post(
+        "/users/verify-identity",
+        headers=vendor.headers,
+        json={"id_front_id": front["id"], "selfie_id": pdf["id"]},
+    )
+    assert failed.status_code == 400
+    still_used = await client.delete(f"/uploads/{front['id']}", headers=vendor.headers)
+    assert still_used.status_code == 400
+    assert body(still_used)["data"]["used_by"][0]["type"] == "verification"
+
+    new_selfie = await document(samples.jpeg(), "me-again.jpg")
+    again = await client.post(
+        "/users/verify-identity",
+        headers=vendor.headers,
+        json={"id_front_id": front["id"], "selfie_id": new_selfie["id"]},
+    )
+
+    assert again.status_code == 200
+    assert data(again)["resubmit_count"] == 1
+    assert (await client.get(f"/uploads/{front['id']}", headers=vendor.headers)).status_code == 200
+    assert (await client.get(front["file_url"])).status_code == 200
+    assert (
+        await client.get(f"/uploads/{old_selfie['id']}", headers=vendor.headers)
+    ).status_code == 404
+    resent = (await pending("identity"))[0]
+    assert [(f.role, f.id) for f in resent.files] == [
+        ("id_front", front["id"]),
+        ("selfie", new_selfie["id"]),
+    ]
+    assert (await client.get(resent.files[0].file_url)).status_code == 200

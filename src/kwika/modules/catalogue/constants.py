@@ -21,3 +21,6 @@ SERVICE_IMAGE_CONTEXTS = ("service_image", "image")
 PROMOTION_IMAGE_CONTEXTS = ("promotion_image", "image")
 KYC_CONTEXTS = ("kyc_document",)
 MAX_PROMOTION_DAYS = 366
+# Seed 003's 2026-02-19 addendum: `short_description` is the first 100 characters of the
+# description when the vendor wrote none.
+SHORT_DESCRIPTION_CHARS = 100

@@ -52,6 +52,15 @@ class Catalogue(Document):
             IndexModel(
                 [("company_id", ASCENDING), ("display_order", ASCENDING), ("created_at", ASCENDING)]
             ),
+            # The public list: only active catalogues, in display order.
+            IndexModel(
+                [
+                    ("company_id", ASCENDING),
+                    ("is_active", ASCENDING),
+                    ("display_order", ASCENDING),
+                    ("created_at", ASCENDING),
+                ]
+            ),
             IndexModel([("owner_id", ASCENDING)]),
         ]
 

@@ -19,7 +19,7 @@ from kwika.modules.catalogue.constants import ServiceKind
 from kwika.modules.catalogue.documents import Package, Promotion, Service
 from kwika.modules.catalogue.schemas import PromotionOut, ServiceOut
 from kwika.modules.catalogue.services import kyc, listings, promotions
-from kwika.modules.catalogue.services.views import service_out
+from kwika.modules.catalogue.services.views import service_out, short_description_of
 
 
 class ServiceSnapshot(BaseModel):
@@ -78,7 +78,7 @@ class ServiceSnapshot(BaseModel):
             category_id=sid(service.category_id),
             title=service.title,
             title_key=service.title_key,
-            short_description=service.short_description,
+            short_description=short_description_of(service),
             service_category_id=sid(service.service_category_id),
             service_type_id=sid(service.service_type_id),
             experience_category=service.experience_category,

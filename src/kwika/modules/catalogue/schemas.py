@@ -233,7 +233,9 @@ class ServiceOut(ResponseSchema):
     title: str
     name: str = Field(description="Seed 000 name of `title`")
     description: str
-    short_description: str | None
+    short_description: str | None = Field(
+        description="The vendor's own, else the first 100 characters of `description`"
+    )
     service_category_id: str | None
     service_category: CategoryRefOut | None
     service_type_id: str | None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -11,7 +11,7 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter
 
-from kwika.core.auth import CurrentPrincipal, require_staff, require_user
+from kwika.core.auth import Client, CurrentPrincipal, OptionalPrincipal, require_staff, require_user
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.errors import ValidationFailed
 from kwika.core.pagination import Paging
@@ -24,7 +24,7 @@ from kwika.modules.discovery.schemas import (
     SearchPage,
     SuggestionOut,
 )
-from kwika.modules.discovery.search import SearchQuery, SortBy
+from kwika.modules.discovery.search import DEFAULT_SERVICE_RADIUS_KM, SearchQuery, SortBy
 
 BEARER = [{"BearerToken": []}]
 
@@ -35,7 +35,8 @@ Flag = Annotated[bool | None, QueryParameter()]
 Lat = Annotated[float | None, QueryParameter(description="Latitude, with `lng`")]
 Lng = Annotated[float | None, QueryParameter(description="Longitude, with `lat`")]
 Radius = Annotated[
-    float | None, QueryParameter(description="Only within this many km of `lat`/`lng`")
+    float | None,
+    QueryParameter(description="Only within this many km of `lat`/`lng` (needs them)"),
 ]
 
 
@@ -74,6 +75,7 @@ async def service_query(
         lat=lat,
         lng=lng,
         radius_km=radius_km,
+        default_radius_km=DEFAULT_SERVICE_RADIUS_KM,
         sort_by=sort_by,
     )
 
@@ -136,9 +138,7 @@ async def promotion_query(
     q: Text = None,
     category: Annotated[str | None, QueryParameter(max_length=100)] = None,
     address: Annotated[str | None, QueryParameter(max_length=100)] = None,
-    on: Annotated[
-        date | None, QueryParameter(name="date", description="Active on this day")
-    ] = None,
+    date: Annotated[dt.date | None, QueryParameter(description="Active on this day")] = None,
     lat: Lat = None,
     lng: Lng = None,
     radius_km: Radius = None,
@@ -149,7 +149,7 @@ async def promotion_query(
         category_names=[category] if category else [],
         location=address,
         active_only=True,
-        on_date=datetime.combine(on, time(12), tzinfo=UTC) if on else None,
+        on_date=dt.datetime.combine(date, dt.time(12), tzinfo=dt.UTC) if date else None,
         lat=lat,
         lng=lng,
         radius_km=radius_km,
@@ -250,11 +250,16 @@ class ServiceSearchController(Controller):
         category, type and place (case and accents ignored). `sort_by=relevance` (default)
         scores out of 100: rating 25, reviews 20 (log scale), event-type match 20, proximity
         15 (within 10/25/50/100 km: 15/12/8/4), verified 10, completeness 10, plus 10 when the
-        title contains `q`. With `lat`/`lng` items carry `distance_km`; `radius_km` cuts off
-        beyond it; `sort_by=distance` orders by it. Price filters compare in `currency`
-        (default TZS) and match services whose price range overlaps. `filters` gives the
-        locations, categories and price range of the whole result. Seed 003 9.1.1 event
-        recommendations: `event_type_id` + `sort_by=rating` + `available=true`."""
+        title contains `q`. With `lat`/`lng` only services with coordinates within
+        `radius_km` (default 50) are returned, each with `distance_km`; `sort_by=distance`
+        orders by it; `radius_km` alone is a 400. `location` matches the place text,
+        `district` its first part ("Nairobi" for "Nairobi, Kenya"). Price filters compare in
+        `currency` (default TZS) and match services whose price range overlaps; amounts
+        must be finite, 0 to 10^12. Each item is the service card plus `type`, `verified`,
+        `distance_km` (null without `lat`/`lng`) and `provider` {id, name, avatar,
+        verified}. `filters` gives the locations, categories (id, name, count) and price
+        range of the whole result. Seed 003 9.1.1 event recommendations: `event_type_id` +
+        `sort_by=rating` + `available=true`."""
         return ok(await service.find(criteria, paging), "Services retrieved successfully")
 
     @get("/featured", summary="Featured services", responses=errors())
@@ -301,8 +306,9 @@ class ExperienceSearchController(Controller):
         """Seed 002 Task 6, public: active experiences, newest first by default. Filters:
         `category` (nightlife, cultural, adventure, food, nature), `guide_id`, `q`, price
         range (`min_price`/`max_price` in `currency`), `location` (a place name) or
-        `lat`/`lng` with `radius_km`, `min_rating`; `sort_by` as for services. Items are
-        the experiences' public pages; `filters` summarises the whole result."""
+        `lat`/`lng` with `radius_km` (no default radius), `min_rating`; `sort_by` as for
+        services. Items are the experiences' public pages with `type`, `verified`,
+        `distance_km` and `provider` (the guide); `filters` summarises the whole result."""
         return ok(await service.find(criteria, paging), "Experiences retrieved successfully")
 
 
@@ -315,7 +321,8 @@ class ProviderSearchController(Controller):
         """Seed 000 1.2: by name (`q`), `category_id`, `district` and location (`lat`/`lng`
         with `radius_km`, or a `location` name); `kind` (`vendor`, `craftsman`, `guide`) and
         `skill` find e.g. craftsmen with a skill near a point. Same sorting and
-        `distance_km` rules as service search."""
+        `distance_km` rules as service search, except that `lat`/`lng` without `radius_km`
+        returns every located provider, nearest first."""
         return ok(await service.find(criteria, paging), "Providers retrieved")
 
     @get("/featured", summary="Featured providers", responses=errors())
@@ -352,12 +359,16 @@ class GlobalSearchController(Controller):
     tags = ["Discovery"]
 
     @get("/", summary="Search everything", dependencies=_deps(global_query), responses=errors())
-    async def search_all(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
+    async def search_all(
+        self, criteria: Query, paging: Paging, viewer: OptionalPrincipal, client: Client
+    ) -> Envelope[SearchPage]:
         """Seed 002 Task 11: `q` across services, experiences, providers (guides) and
-        companies (`type` narrows it), by relevance. When nothing matches, close spellings of
-        the words are tried (`corrected_query` says which). Searches are counted for
-        `/search/popular`."""
-        return ok(await service.find(criteria, paging, record=True), "Search results")
+        companies (`type` narrows it), by relevance; each item's `type` says which
+        (`service`, `experience`, `provider`, `company`). When nothing matches, close
+        spellings of the first five words are tried (`corrected_query` says which).
+        Successful searches with words are counted for `/search/popular`."""
+        searcher = f"user:{viewer.id}" if viewer else f"ip:{client.ip}"
+        return ok(await service.find(criteria, paging, searcher=searcher), "Search results")
 
     @get("/suggest", summary="Autocomplete", responses=errors())
     async def suggest(
@@ -373,7 +384,9 @@ class GlobalSearchController(Controller):
     async def popular(
         self, limit: Annotated[int, QueryParameter(ge=1, le=50)] = 10
     ) -> Envelope[list[PopularSearchOut]]:
-        """The most frequent searches of the last seven days."""
+        """The searches the most people made in the last seven days (`count`: how many
+        different people); a search shows only once `KWIKA_POPULAR_SEARCH_MIN_SEARCHERS`
+        (default 3) people made it."""
         return ok(await service.popular(limit), "Popular searches")
 
 

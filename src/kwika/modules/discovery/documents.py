@@ -24,17 +24,36 @@ class GeoPoint(BaseModel):
     coordinates: list[float]  # [lng, lat]
 
 
+class ListingProvider(BaseModel):
+    """Who offers a service, experience or company, as result cards show them (seed 003
+    9.1); refreshed on every ``providers.provider_changed``."""
+
+    id: str
+    name: str
+    avatar: str | None = None
+    verified: bool = False
+
+
+class CategoryLabel(BaseModel):
+    """A category as facets name it, copied when the listing is indexed (like the card)."""
+
+    id: PydanticObjectId
+    name: str | None = None
+
+
 class Listing(Document):
     kind: ListingKind
     ref_id: PydanticObjectId
     owner_id: PydanticObjectId | None = None
     provider_id: PydanticObjectId | None = None
+    provider: ListingProvider | None = None
     title: str
     # Lower-cased, accent-free copies for case-insensitive prefix and term matching.
     title_key: str
     search_text: str
     terms: list[str] = Field(default_factory=list)
     category_ids: list[PydanticObjectId] = Field(default_factory=list)
+    categories: list[CategoryLabel] = Field(default_factory=list)
     category_keys: list[str] = Field(default_factory=list)
     type_id: PydanticObjectId | None = None
     event_type_ids: list[PydanticObjectId] = Field(default_factory=list)

@@ -15,12 +15,42 @@ from bson import ObjectId
 from kwika.core.errors import NotFound
 from kwika.modules import catalogue, providers, reference
 from kwika.modules.discovery import listings
+from kwika.modules.discovery.documents import ListingProvider
 from kwika.modules.discovery.listings import ListingIn
+from kwika.modules.discovery.text import place_name
 
 
 def completeness(*filled: Any) -> float:
     """Share of the profile a client filled in (the ranking's 10 % for completeness)."""
     return round(sum(1 for value in filled if value) / len(filled), 2) if filled else 0.0
+
+
+def _shown(card: Any) -> ListingProvider:
+    """A provider's public page reduced to what result cards show (seed 003 9.1)."""
+    return ListingProvider(
+        id=card.id, name=card.display_name, avatar=card.user.avatar, verified=card.is_verified
+    )
+
+
+async def provider_of(provider_id: Any) -> ListingProvider | None:
+    """The provider as result cards show them; None for a suspended or erased account."""
+    if not provider_id:
+        return None
+    try:
+        return _shown(await providers.get_public_provider(provider_id))
+    except NotFound:
+        return None
+
+
+async def category_labels(category_ids: list[str]) -> dict[str, str]:
+    """Names of service categories (reference data's cached lists) for the facets."""
+    labels = {}
+    for category_id in category_ids:
+        try:
+            labels[category_id] = (await reference.get_category(category_id)).name
+        except NotFound:
+            continue  # deleted meanwhile: the facet shows the id without a name
+    return labels
 
 
 async def provider_changed(provider_id: ObjectId) -> None:
@@ -29,7 +59,10 @@ async def provider_changed(provider_id: ObjectId) -> None:
         snapshot = await providers.get_provider(provider_id)
     except NotFound:
         await listings.remove("provider", provider_id)
+        await listings.set_provider(provider_id, None)
         return
+    await listings.set_provider(provider_id, _shown(card))
+    offered = await catalogue.categories_in_use(provider_id=snapshot.id)
     await listings.upsert(
         ListingIn(
             kind="provider",
@@ -39,7 +72,8 @@ async def provider_changed(provider_id: ObjectId) -> None:
             description=snapshot.bio or "",
             tags=[*snapshot.languages, *snapshot.guide_specializations],
             skills=snapshot.skills,
-            category_ids=await catalogue.categories_in_use(provider_id=snapshot.id),
+            category_ids=offered,
+            category_labels=await category_labels(offered),
             provider_kinds=list(snapshot.kinds),
             district=snapshot.district,
             location_text=snapshot.guide_region,
@@ -65,6 +99,7 @@ async def provider_changed(provider_id: ObjectId) -> None:
 
 async def provider_removed(provider_id: ObjectId) -> None:
     await listings.remove("provider", provider_id)
+    await listings.set_provider(provider_id, None)
 
 
 async def company_changed(company_id: ObjectId) -> None:
@@ -73,14 +108,18 @@ async def company_changed(company_id: ObjectId) -> None:
     except NotFound:
         await listings.remove("company", company_id)
         return
+    offered = await catalogue.categories_in_use(company_id=card.id)
     await listings.upsert(
         ListingIn(
             kind="company",
             ref_id=card.id,
             owner_id=card.owner_id,
+            provider_id=card.provider_id,
+            provider=await provider_of(card.provider_id),
             title=card.name,
             description=" ".join(filter(None, [card.slogan, card.description])),
-            category_ids=await catalogue.categories_in_use(company_id=card.id),
+            category_ids=offered,
+            category_labels=await category_labels(offered),
             district=card.district,
             location_text=card.address,
             latitude=card.latitude,
@@ -118,16 +157,21 @@ async def service_changed(service_id: ObjectId) -> None:
             ref_id=snapshot.id,
             owner_id=snapshot.owner_id,
             provider_id=snapshot.provider_id,
+            provider=await provider_of(snapshot.provider_id),
             title=snapshot.title,
             description=card.description,
             tags=[*card.highlights, *card.service_areas, *card.languages],
             category_ids=[snapshot.service_category_id] if snapshot.service_category_id else [],
+            category_labels={card.service_category.id: card.service_category.name}
+            if card.service_category
+            else {},
             category_names=category_names,
             event_type_ids=await reference.event_types_for_category(snapshot.service_category_id)
             if snapshot.service_category_id
             else [],
             type_id=snapshot.service_type_id,
             type_name=card.service_type.name if card.service_type else None,
+            district=place_name(snapshot.location),
             location_text=snapshot.location,
             latitude=snapshot.latitude,
             longitude=snapshot.longitude,

@@ -14,6 +14,7 @@ from kwika.modules.discovery.documents import (
     GeoPoint,
     Listing,
     ListingKind,
+    ListingProvider,
     SavedListing,
     SearchTerm,
 )
@@ -32,10 +33,13 @@ class ListingIn(BaseModel):
     ref_id: str
     owner_id: str | None = None
     provider_id: str | None = None
+    provider: ListingProvider | None = None
     title: str
     description: str = ""
     tags: list[str] = Field(default_factory=list)
     category_ids: list[str] = Field(default_factory=list)
+    # Display names of (some of) category_ids, for the categories facet.
+    category_labels: dict[str, str] = Field(default_factory=dict)
     category_names: list[str] = Field(default_factory=list)
     type_id: str | None = None
     type_name: str | None = None
@@ -79,6 +83,7 @@ def _content(data: ListingIn) -> dict[str, Any]:
     return {
         "owner_id": ObjectId(data.owner_id) if data.owner_id else None,
         "provider_id": ObjectId(data.provider_id) if data.provider_id else None,
+        "provider": data.provider.model_dump() if data.provider else None,
         "title": data.title,
         "title_key": fold(data.title),
         "search_text": fold(
@@ -105,6 +110,9 @@ def _content(data: ListingIn) -> dict[str, Any]:
             data.district,
         ),
         "category_ids": [ObjectId(c) for c in data.category_ids],
+        "categories": [
+            {"id": ObjectId(c), "name": data.category_labels.get(c)} for c in data.category_ids
+        ],
         "category_keys": [fold(name) for name in data.category_names],
         "type_id": ObjectId(data.type_id) if data.type_id else None,
         "event_type_ids": [ObjectId(e) for e in data.event_type_ids],
@@ -177,6 +185,19 @@ async def _count_terms(before: list[str], after: list[str]) -> None:
         await collection.update_one(
             {"term": term, "frequency": {"$gt": 0}}, {"$inc": {"frequency": -1}}
         )
+
+
+# Listings whose cards show their provider (seed 003 9.1 `provider`).
+OFFERED_KINDS: list[ListingKind] = ["service", "experience", "company"]
+
+
+async def set_provider(provider_id: str | ObjectId, provider: ListingProvider | None) -> None:
+    """Refresh the provider shown on the cards of everything they offer."""
+    key = {"kind": {"$in": OFFERED_KINDS}, "provider_id": ObjectId(provider_id)}
+    change = (
+        {"$set": {"provider": provider.model_dump()}} if provider else {"$unset": {"provider": ""}}
+    )
+    await Listing.get_motor_collection().update_many(key, change)
 
 
 async def get(kind: ListingKind, ref_id: str | ObjectId) -> Listing | None:

@@ -14,6 +14,7 @@ class CountOut(BaseModel):
 
 class CategoryCountOut(BaseModel):
     id: str
+    name: str | None = Field(description="The service category's name (null if deleted since)")
     count: int
 
 
@@ -33,7 +34,9 @@ class FiltersOut(BaseModel):
 
 class SearchPage(BaseModel):
     items: list[dict[str, Any]] = Field(
-        description="Cards of the matching objects; with `lat`/`lng` each has `distance_km`"
+        description="Cards of the matching objects, each with `type` (the listing kind), "
+        "`verified`, `distance_km` (null without `lat`/`lng`) and, for services, "
+        "experiences and companies, `provider` {id, name, avatar, verified}"
     )
     pagination: PaginationMeta
     filters: FiltersOut | None = None

@@ -19,11 +19,11 @@ from bson import ObjectId
 from kwika.core import clock, runtime
 from kwika.core.clock import as_utc
 from kwika.core.errors import FieldError, ValidationFailed
-from kwika.core.money import MoneyError, from_minor, to_minor
+from kwika.core.money import MAX_AMOUNT, MoneyError, exponent, from_minor, to_minor
 from kwika.core.pagination import PageParams
 from kwika.modules.discovery.documents import Listing, ListingKind, SearchTerm
-from kwika.modules.discovery.listings import W_EVENT_TYPE
-from kwika.modules.discovery.text import fold, regex_escape, words
+from kwika.modules.discovery.listings import OFFERED_KINDS, W_EVENT_TYPE
+from kwika.modules.discovery.text import MIN_TERM_LENGTH, fold, regex_escape, words
 
 SortBy = Literal[
     "relevance",
@@ -40,6 +40,15 @@ SortBy = Literal[
 PROXIMITY_TIERS = ((10_000, 15), (25_000, 12), (50_000, 8), (100_000, 4))
 TEXT_TITLE_BOOST = 10
 MAX_RADIUS_KM = 20_000
+# Seed 003 9.1: services searched near a point stay within 50 km unless radius_km says.
+DEFAULT_SERVICE_RADIUS_KM = 50.0
+# Typo tolerance: only the first words of a query, of a sensible length, are corrected,
+# each against the most frequent indexed terms with the same first letter and a length
+# that could reach the similarity cut-off (so a query costs at most a few small reads).
+MAX_CORRECTED_WORDS = 5
+MAX_CORRECTED_LENGTH = 30
+MAX_CORRECTION_CANDIDATES = 1000
+CORRECTION_CUTOFF = 0.75
 
 
 @dataclass
@@ -64,6 +73,8 @@ class SearchQuery:
     lat: float | None = None
     lng: float | None = None
     radius_km: float | None = None
+    # Used when lat/lng come without radius_km (None: no cut-off, every located listing).
+    default_radius_km: float | None = None
     active_only: bool = False
     on_date: datetime | None = None
     sort_by: SortBy = "relevance"
@@ -86,26 +97,75 @@ def _oid(value: str, name: str) -> ObjectId:
     return ObjectId(value)
 
 
-def _validate(query: SearchQuery) -> None:
+def _location_problems(query: SearchQuery) -> list[FieldError]:
     problems = []
-    if (query.lat is None) != (query.lng is None):
-        problems.append(FieldError("lat", "lat and lng go together"))
-    if query.lat is not None and not -90 <= query.lat <= 90:
-        problems.append(FieldError("lat", "lat must be between -90 and 90"))
-    if query.lng is not None and not -180 <= query.lng <= 180:
-        problems.append(FieldError("lng", "lng must be between -180 and 180"))
+    has_lat, has_lng = query.lat is not None, query.lng is not None
+    if has_lat and not has_lng:
+        problems.append(FieldError("lng", "lng is required with lat"))
+    if has_lng and not has_lat:
+        problems.append(FieldError("lat", "lat is required with lng"))
+    if query.radius_km is not None and not has_lat and not has_lng:
+        problems.append(FieldError("lat", "radius_km needs lat and lng"))
+        problems.append(FieldError("lng", "radius_km needs lat and lng"))
+    # Written so that NaN fails too (every comparison with NaN is false).
+    if has_lat and not -90 <= query.lat <= 90:  # type: ignore[operator]
+        problems.append(FieldError("lat", "lat must be a number between -90 and 90"))
+    if has_lng and not -180 <= query.lng <= 180:  # type: ignore[operator]
+        problems.append(FieldError("lng", "lng must be a number between -180 and 180"))
     if query.radius_km is not None and not 0 < query.radius_km <= MAX_RADIUS_KM:
-        problems.append(FieldError("radius_km", f"radius_km must be between 0 and {MAX_RADIUS_KM}"))
-    if query.sort_by == "distance" and query.lat is None:
+        problems.append(
+            FieldError("radius_km", f"radius_km must be more than 0 and at most {MAX_RADIUS_KM}")
+        )
+    if query.sort_by == "distance" and not (has_lat and has_lng):
         problems.append(FieldError("sort_by", "sorting by distance needs lat and lng"))
+    return problems
+
+
+def _amount_problem(amount: Decimal | None, currency: str | None, name: str) -> str | None:
+    """Why a price bound cannot be used, if it cannot (checked before any conversion)."""
+    if amount is None:
+        return None
+    if not amount.is_finite():
+        return f"{name} must be a finite number"
+    if amount < 0:
+        return f"{name} must not be negative"
+    if amount > MAX_AMOUNT:
+        return f"{name} must be at most {MAX_AMOUNT}"
+    if currency is not None:
+        try:
+            to_minor(amount, currency)
+        except MoneyError as exc:
+            return str(exc)
+    return None
+
+
+def _price_problems(query: SearchQuery) -> list[FieldError]:
+    problems = []
+    currency: str | None = _currency(query)
+    try:
+        exponent(currency)  # type: ignore[arg-type]
+    except MoneyError:
+        problems.append(FieldError("currency", f"Unsupported currency {currency}"))
+        currency = None
+    bad = {}
+    for name, amount in (("min_price", query.min_price), ("max_price", query.max_price)):
+        bad[name] = _amount_problem(amount, currency, name)
+        if bad[name]:
+            problems.append(FieldError(name, bad[name]))  # type: ignore[arg-type]
     if (
         query.min_price is not None
         and query.max_price is not None
+        and not any(bad.values())
         and query.min_price > query.max_price
     ):
         problems.append(FieldError("min_price", "min_price must not exceed max_price"))
+    return problems
+
+
+def _validate(query: SearchQuery) -> None:
+    problems = [*_location_problems(query), *_price_problems(query)]
     if query.min_rating is not None and not 0 <= query.min_rating <= 5:
-        problems.append(FieldError("min_rating", "min_rating must be between 0 and 5"))
+        problems.append(FieldError("min_rating", "min_rating must be a number between 0 and 5"))
     if problems:
         raise ValidationFailed(errors=problems)
 
@@ -114,11 +174,8 @@ def _currency(query: SearchQuery) -> str:
     return (query.currency or runtime.get().settings.default_currency).upper()
 
 
-def _price_bound(amount: Decimal, currency: str, name: str) -> int:
-    try:
-        return to_minor(amount, currency)
-    except MoneyError as exc:
-        raise ValidationFailed.single(name, str(exc)) from None
+def _price_bound(amount: Decimal, currency: str) -> int:
+    return to_minor(amount, currency)  # checked by _validate
 
 
 def build_match(query: SearchQuery, text_terms: list[str]) -> dict[str, Any]:
@@ -151,13 +208,9 @@ def build_match(query: SearchQuery, text_terms: list[str]) -> dict[str, Any]:
         currency = _currency(query)
         match["currency"] = currency
         if query.min_price is not None:
-            match["price_max_minor"] = {
-                "$gte": _price_bound(query.min_price, currency, "min_price")
-            }
+            match["price_max_minor"] = {"$gte": _price_bound(query.min_price, currency)}
         if query.max_price is not None:
-            match["price_min_minor"] = {
-                "$lte": _price_bound(query.max_price, currency, "max_price")
-            }
+            match["price_min_minor"] = {"$lte": _price_bound(query.max_price, currency)}
     if query.min_rating is not None:
         match["rating"] = {"$gte": query.min_rating}
     if query.verified is not None:
@@ -257,8 +310,9 @@ def _pipeline(
             "key": "location",
             "query": match,
         }
-        if query.radius_km is not None:
-            near["maxDistance"] = query.radius_km * 1000
+        radius_km = query.radius_km if query.radius_km is not None else query.default_radius_km
+        if radius_km is not None:
+            near["maxDistance"] = radius_km * 1000
         stages.append({"$geoNear": near})
     else:
         stages.append({"$match": match})
@@ -270,15 +324,28 @@ def _pipeline(
         "total": [{"$count": "n"}],
     }
     if query.facets:
+        # Grouped on the folded key so "Nairobi" and "nairobi" count as one place.
         facets["locations"] = [
-            {"$match": {"district": {"$exists": True}}},
-            {"$group": {"_id": "$district", "count": {"$sum": 1}}},
+            {"$match": {"district_key": {"$exists": True}}},
+            {
+                "$group": {
+                    "_id": "$district_key",
+                    "name": {"$min": "$district"},
+                    "count": {"$sum": 1},
+                }
+            },
             {"$sort": {"count": -1, "_id": 1}},
             {"$limit": 20},
         ]
         facets["categories"] = [
-            {"$unwind": "$category_ids"},
-            {"$group": {"_id": "$category_ids", "count": {"$sum": 1}}},
+            {"$unwind": "$categories"},
+            {
+                "$group": {
+                    "_id": "$categories.id",
+                    "name": {"$max": "$categories.name"},
+                    "count": {"$sum": 1},
+                }
+            },
             {"$sort": {"count": -1, "_id": 1}},
             {"$limit": 50},
         ]
@@ -320,9 +387,10 @@ def _facets(query: SearchQuery, result: dict[str, Any]) -> dict[str, Any]:
             "currency": currency,
         }
     return {
-        "locations": [{"name": row["_id"], "count": row["count"]} for row in result["locations"]],
+        "locations": [{"name": row["name"], "count": row["count"]} for row in result["locations"]],
         "categories": [
-            {"id": str(row["_id"]), "count": row["count"]} for row in result["categories"]
+            {"id": str(row["_id"]), "name": row.get("name"), "count": row["count"]}
+            for row in result["categories"]
         ],
         "price_range": price_range,
     }
@@ -335,31 +403,46 @@ async def search(query: SearchQuery, paging: PageParams) -> SearchResult:
     if result.total == 0 and text_terms and query.fuzzy:
         corrected = await correct(text_terms)
         if corrected != text_terms:
-            result = await _run(query, paging, corrected)
-            result.corrected_query = " ".join(corrected)
+            retried = await _run(query, paging, corrected)
+            if retried.total:  # a correction that finds nothing is not worth showing
+                retried.corrected_query = " ".join(corrected)
+                return retried
     return result
 
 
+def _correctable(term: str) -> bool:
+    # Words shorter than the indexed terms are never in the vocabulary; very long ones
+    # are rarely typos and cost the most to compare.
+    return MIN_TERM_LENGTH <= len(term) <= MAX_CORRECTED_LENGTH
+
+
 async def correct(text_terms: list[str]) -> list[str]:
-    """Replace unknown words by the closest indexed term (typo tolerance)."""
-    fixed = []
-    for term in text_terms:
-        if await SearchTerm.find_one({"term": term, "frequency": {"$gt": 0}}):
-            fixed.append(term)
-            continue
-        candidates = [
-            row["term"]
-            async for row in SearchTerm.get_motor_collection()
-            .find(
-                {"term": {"$regex": f"^{regex_escape(term[:1])}"}, "frequency": {"$gt": 0}},
-                {"term": 1},
-            )
-            .sort("frequency", -1)
-            .limit(5000)
-        ]
-        close = difflib.get_close_matches(term, candidates, n=1, cutoff=0.75)
-        fixed.append(close[0] if close else term)
+    """Replace unknown words by the closest indexed term (typo tolerance): only the first
+    ``MAX_CORRECTED_WORDS`` words are looked at; the others are kept as typed."""
+    fixed = list(text_terms)
+    for index, term in enumerate(text_terms[:MAX_CORRECTED_WORDS]):
+        if _correctable(term):
+            fixed[index] = await _closest(term)
     return fixed
+
+
+async def _closest(term: str) -> str:
+    if await SearchTerm.find_one({"term": term, "frequency": {"$gt": 0}}):
+        return term
+    # difflib's ratio 2·M/(a+b) reaches the cut-off only if the shorter word is at least
+    # cutoff/(2-cutoff) of the longer one: other lengths cannot match.
+    shortest = max(MIN_TERM_LENGTH, int(len(term) * CORRECTION_CUTOFF / (2 - CORRECTION_CUTOFF)))
+    longest = int(len(term) * (2 - CORRECTION_CUTOFF) / CORRECTION_CUTOFF) + 1
+    pattern = f"^{regex_escape(term[:1])}.{{{shortest - 1},{longest - 1}}}$"
+    candidates = [
+        row["term"]
+        async for row in SearchTerm.get_motor_collection()
+        .find({"term": {"$regex": pattern}, "frequency": {"$gt": 0}}, {"term": 1})
+        .sort("frequency", -1)
+        .limit(MAX_CORRECTION_CANDIDATES)
+    ]
+    close = difflib.get_close_matches(term, candidates, n=1, cutoff=CORRECTION_CUTOFF)
+    return close[0] if close else term
 
 
 def _promotion_status(row: dict[str, Any], shown: str | None) -> str | None:
@@ -374,12 +457,19 @@ def _promotion_status(row: dict[str, Any], shown: str | None) -> str | None:
 
 
 def to_item(row: dict[str, Any], *, with_ranking: bool = False) -> dict[str, Any]:
-    """A list item: the owning module's card plus what the search computed."""
+    """A list item: the owning module's card plus what the search computed: `type` (the
+    listing kind), `verified`, `distance_km` (None without lat/lng) and, for what a provider
+    offers, `provider`."""
     item = dict(row.get("card") or {})
-    if row.get("kind") == "promotion":
+    kind = row.get("kind")
+    item["type"] = kind
+    if kind == "promotion":
         item["status"] = _promotion_status(row, item.get("status"))
-    if "distance_m" in row:
-        item["distance_km"] = round(row["distance_m"] / 1000, 2)
+    if kind in OFFERED_KINDS:
+        item["provider"] = row.get("provider")
+    item["verified"] = bool(row.get("verified", False))
+    distance = row.get("distance_m")
+    item["distance_km"] = round(distance / 1000, 2) if distance is not None else None
     if with_ranking:
         item["ranking_score"] = round(row.get("ranking_score", 0.0), 4)
         item["access_count"] = row.get("access_count", 0)

@@ -34,11 +34,18 @@ LABELS: dict[str, str] = {
 
 
 async def find(
-    query: SearchQuery, paging: PageParams, *, with_ranking: bool = False, record: bool = False
+    query: SearchQuery,
+    paging: PageParams,
+    *,
+    with_ranking: bool = False,
+    searcher: str | None = None,
 ) -> SearchPage:
-    if record:
-        await suggest.record_search(query.q)
+    """One page of results. With ``searcher`` (who searched) a query that found something
+    counts towards popular searches, as corrected when typo tolerance corrected it: only
+    what leads somewhere is worth suggesting to others."""
     result = await search(query, paging)
+    if searcher is not None and result.total:
+        await suggest.record_search(result.corrected_query or query.q, searcher)
     return SearchPage(
         items=[to_item(row, with_ranking=with_ranking) for row in result.items],
         pagination=paging.meta(result.total),
@@ -90,8 +97,8 @@ async def saved(user_id: ObjectId, kind: ListingKind, paging: PageParams) -> Sea
         .to_list()
     )
     cards = {
-        listing.ref_id: listing.card
-        async for listing in Listing.find(
+        listing["ref_id"]: to_item(listing)
+        async for listing in Listing.get_motor_collection().find(
             {"kind": kind, "ref_id": {"$in": [r.ref_id for r in rows]}}
         )
     }

@@ -7,46 +7,88 @@ from typing import Any
 from kwika.core import clock, runtime
 from kwika.core.redis import REDIS_DOWN, redis_key
 from kwika.modules.discovery.documents import Listing, ListingKind, SearchTerm
-from kwika.modules.discovery.text import fold, regex_escape
+from kwika.modules.discovery.text import fold, query_text, regex_escape
 
 POPULAR_DAYS = 7
 POPULAR_TTL_SECONDS = (POPULAR_DAYS + 1) * 24 * 3600
 MAX_QUERY_LENGTH = 100
+MIN_QUERY_LENGTH = 2
+POPULAR_CANDIDATES = 100  # most searched queries checked for enough distinct searchers
 
 
-def _day_key(offset: int = 0) -> str:
-    day = clock.now().toordinal() - offset
+def _day(offset: int = 0) -> int:
+    return clock.now().toordinal() - offset
+
+
+def _day_key(day: int) -> str:
+    """Per day: query -> how many different people made it that day."""
     return redis_key("search", "popular", day)
 
 
-async def record_search(q: str | None) -> None:
-    """Count a search for the popular list; never fails the search itself."""
-    text = fold(q)[:MAX_QUERY_LENGTH]
-    if len(text) < 2:
+def _searchers_key(day: int, text: str) -> str:
+    """Per day and query: a HyperLogLog of who made it (fixed small size, no identities)."""
+    return redis_key("search", "searchers", day, text)
+
+
+def remembered(q: str | None) -> str | None:
+    """The form a query is counted under: its folded words, or None when it has none
+    (punctuation such as ``(.*`` is never suggested to anyone)."""
+    text = query_text(q)[:MAX_QUERY_LENGTH].strip()
+    return text if len(text) >= MIN_QUERY_LENGTH else None
+
+
+async def record_search(q: str | None, searcher: str) -> None:
+    """Count an answered search for the popular list, once per searcher and day; never
+    fails the search itself."""
+    text = remembered(q)
+    if text is None:
         return
+    day = _day()
+    client = runtime.get().redis
     try:
-        async with runtime.get().redis.pipeline(transaction=False) as pipe:
-            await (
-                pipe.zincrby(_day_key(), 1, text).expire(_day_key(), POPULAR_TTL_SECONDS).execute()
+        async with client.pipeline(transaction=False) as pipe:
+            searchers = _searchers_key(day, text)
+            added, _ = (
+                await pipe.pfadd(searchers, searcher)
+                .expire(searchers, POPULAR_TTL_SECONDS)
+                .execute()
             )
+        if added:
+            async with client.pipeline(transaction=False) as pipe:
+                await (
+                    pipe.zincrby(_day_key(day), 1, text)
+                    .expire(_day_key(day), POPULAR_TTL_SECONDS)
+                    .execute()
+                )
     except REDIS_DOWN:
         return
 
 
 async def popular(limit: int = 10) -> list[dict[str, Any]]:
-    """The most frequent searches of the last seven days."""
+    """The searches the most people made in the last seven days, each made by at least
+    ``popular_search_min_searchers`` different people; ``count`` is how many."""
     client = runtime.get().redis
-    keys = [_day_key(offset) for offset in range(POPULAR_DAYS)]
-    merged = redis_key("search", "popular", "merged", clock.now().toordinal())
+    days = [_day(offset) for offset in range(POPULAR_DAYS)]
+    merged = redis_key("search", "popular", "merged", days[0])
+    threshold = runtime.get().settings.popular_search_min_searchers
     try:
-        await client.zunionstore(merged, keys)
+        await client.zunionstore(merged, [_day_key(day) for day in days])
         await client.expire(merged, 60)
-        rows = await client.zrevrange(merged, 0, limit - 1, withscores=True)
+        rows = await client.zrevrange(merged, 0, POPULAR_CANDIDATES - 1)
+        queries = [q.decode() if isinstance(q, bytes) else q for q in rows]
+        async with client.pipeline(transaction=False) as pipe:
+            for text in queries:
+                pipe.pfcount(*[_searchers_key(day, text) for day in days])
+            counts = await pipe.execute()
     except REDIS_DOWN:
         return []
-    return [
-        {"query": (q.decode() if isinstance(q, bytes) else q), "count": int(n)} for q, n in rows
+    found = [
+        {"query": text, "count": int(count)}
+        for text, count in zip(queries, counts, strict=True)
+        if count >= threshold
     ]
+    found.sort(key=lambda row: (-row["count"], row["query"]))
+    return found[:limit]
 
 
 async def suggest(prefix: str, kinds: list[ListingKind], limit: int = 10) -> list[dict[str, Any]]:

@@ -31,5 +31,17 @@ def terms(*texts: str | None) -> list[str]:
     return list(seen)
 
 
+def place_name(location: str | None) -> str | None:
+    """The place a free-text location names first: 'Nairobi, Kenya' -> 'Nairobi'. Services
+    have no district field; this is what the locations facet and `district` match them by."""
+    head = " ".join((location or "").split(",")[0].split())
+    return head or None
+
+
+def query_text(q: str | None) -> str:
+    """A query as it is remembered (popular searches): its folded words, nothing else."""
+    return " ".join(words(q))
+
+
 def regex_escape(text: str) -> str:
     return re.escape(text)

@@ -13,6 +13,9 @@ ATTACHMENT_CONTEXT = "message_attachment"
 MULTIPART_OVERHEAD = 1024 * 1024
 PREVIEW_LENGTH = 100
 
+# The roles a group admin may give (the owner is whoever created the group, or inherited it).
+GrantedRole = Literal["admin", "member"]
+
 MuteDuration = Literal["1h", "8h", "24h", "7d", "forever"]
 MUTE_DURATIONS: dict[str, timedelta | None] = {
     "1h": timedelta(hours=1),

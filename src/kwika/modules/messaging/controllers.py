@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from kwika.core.auth import CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
+from kwika.core.errors import ValidationFailed
 from kwika.core.forms import FormAsJson
 from kwika.core.pagination import Paging
 from kwika.modules.messaging.constants import ConversationFilter
@@ -26,6 +27,7 @@ from kwika.modules.messaging.schemas import (
     MessagePage,
     MuteIn,
     MuteOut,
+    ParticipantRoleIn,
     ReactionIn,
     ReadResultOut,
     SendMessageIn,
@@ -95,7 +97,13 @@ class MessagesController(Controller):
         """Seed 003 11.4: a direct conversation with `recipient_id`, optionally about a
         `context` (`service`, `booking`, `event`, `job` with its `id`), and its first
         message. Starting it again (same person, same context) continues the same
-        conversation. Unknown recipient: 404."""
+        conversation. Unknown recipient: 404.
+
+        The context's title is never yours: a `service` context (a service or an
+        experience id) must exist and be active, or be your or the recipient's (404
+        `Service not found` otherwise), and shows the listing's own title; `booking`,
+        `event` and `job` contexts keep their id with `title: null`. A `title` you send is
+        ignored."""
         return ok(await flows.start(principal.id, data), "Conversation started")
 
     @post(
@@ -157,8 +165,10 @@ class MessagesController(Controller):
         data: JSONBody[SendMessageIn],
     ) -> Envelope[MessageOut]:
         """Seed 003 11.3. Text (`content`, up to 5000 characters), up to 5 `attachments`,
-        `reply_to` (a message id of this conversation), or an event invitation
-        (`message_type: "event_invitation"` with `event_id`). JSON or form fields.
+        `reply_to` (a message id of this conversation; in a group, one sent since you
+        joined), or an event invitation (`message_type: "event_invitation"` with
+        `event_id`; its `event.title` is null until the events module exists, and an
+        `event_title` you send is ignored). JSON or form fields.
 
         **Attachments**: send `multipart/form-data` with the files as `attachments` parts
         (repeat the field, or `attachments[]`; images, videos, PDF/DOC/DOCX, each at most
@@ -170,10 +180,12 @@ class MessagesController(Controller):
         the message again for a fresh one), `thumbnail_url`, `mime_type`/`content_type`,
         `size_bytes`/`file_size` and `dimensions`.
 
-        `client_id` makes a retry return the first message instead of a duplicate.
-        Participants receive it live (`new_message`); offline ones get a notification unless
-        they muted the conversation. 409 `CONVERSATION_CLOSED` when the other person's
-        account was erased; 413 above 51 MB; 429 when sending too fast."""
+        `client_id` makes a retry to the same conversation return the first message
+        instead of a duplicate (the same `client_id` in another conversation is another
+        message). Participants receive it live (`new_message`); offline ones get a
+        notification moments later (a background job) unless they muted the conversation.
+        409 `CONVERSATION_CLOSED` when the other person's account was erased; 413 above
+        51 MB; 429 when sending too fast."""
         return ok(await flows.send_body(principal.id, conversation_id, data), "Message sent")
 
     @put("/{conversation_id:str}/read", summary="Mark messages as read", responses=errors(401, 404))
@@ -283,12 +295,16 @@ class MessagesController(Controller):
         responses=errors(401, 404),
     )
     async def mute(
-        self, principal: CurrentPrincipal, conversation_id: FromPath[str], data: JSONBody[MuteIn]
+        self,
+        principal: CurrentPrincipal,
+        conversation_id: FromPath[str],
+        data: JSONBody[MuteIn | None] = None,
     ) -> Envelope[MuteOut]:
         """Seed 003 11.8, for you only: `{"muted": true, "duration": "1h|8h|24h|7d|forever"}`
-        (forever when no duration). A muted conversation sends you no notifications;
-        messages still arrive live and count as unread."""
-        result = await conversations.mute(principal.id, conversation_id, data)
+        (forever when no duration; no body at all mutes forever too), `{"muted": false}`
+        unmutes. A muted conversation sends you no notifications; messages still arrive
+        live and count as unread."""
+        result = await conversations.mute(principal.id, conversation_id, data or MuteIn())
         return ok(result, "Conversation muted" if result.muted else "Conversation unmuted")
 
 
@@ -306,7 +322,10 @@ class ConversationsController(Controller):
     ) -> Envelope[StartedOut]:
         """`type: "direct"` with one `participant_ids` entry finds or starts the direct
         conversation; `type: "group"` creates a group (you are its owner; up to 256
-        people) with an optional `title`. Optional first message `content`."""
+        people) with an optional `title`. Optional first message `content`. Each
+        malformed or unknown id is a 400 entry at its index (`participant_ids.2`). An
+        optional `context` follows the rules of `POST /messages/start` (a service's own
+        title; none for bookings, events and jobs)."""
         return ok(await flows.create(principal.id, data), "Conversation created")
 
     @get("/", summary="My conversations", responses=errors(401))
@@ -403,10 +422,39 @@ class ConversationsController(Controller):
         data: JSONBody[AddParticipantsIn],
     ) -> Envelope[ConversationOut]:
         """Group owners and admins only; people already in it are skipped. New members see
-        messages from when they joined."""
+        messages from when they joined (earlier ones cannot be replied to, reacted to or
+        marked read by them either: they answer as unknown). Each malformed or unknown id
+        is a 400 entry at its index (`user_ids.1`)."""
         return ok(
             await flows.add_members(principal.id, conversation_id, data.user_ids),
             "Participants added",
+        )
+
+    @patch(
+        "/{conversation_id:str}/participants/{user_id:str}",
+        summary="Make a group member an admin, or an admin a member",
+        responses=errors(400, 401, 403, 404, 409),
+    )
+    async def set_participant_role(
+        self,
+        principal: CurrentPrincipal,
+        conversation_id: FromPath[str],
+        user_id: FromPath[str],
+        data: JSONBody[ParticipantRoleIn | None] = None,
+    ) -> Envelope[ConversationOut]:
+        """`{"role": "admin"}` or `{"role": "member"}`. Group owners and admins promote
+        members to admin (403 `NOT_GROUP_ADMIN` for members); only the owner takes another
+        admin's role away (403 `NOT_GROUP_OWNER`), and an admin may step down with their own
+        id. The owner's role does not change (409 `OWNER_STAYS_ADMIN`), so a group always
+        has an admin. Someone not in the group: 404; a direct conversation: 400
+        `NOT_A_GROUP`. Setting the role someone already has changes nothing. A change posts
+        a system message (`data.action: "role_changed"`, `user_id`, `role`) and emits
+        `conversation_updated`; the conversation comes back with everyone's roles."""
+        if data is None:
+            raise ValidationFailed.single("role", 'Send {"role": "admin"} or {"role": "member"}')
+        return ok(
+            await flows.set_role(principal.id, conversation_id, user_id, data.role),
+            "Participant role updated",
         )
 
     @delete(
@@ -418,7 +466,7 @@ class ConversationsController(Controller):
     async def remove_participant(
         self, principal: CurrentPrincipal, conversation_id: FromPath[str], user_id: FromPath[str]
     ) -> Envelope[None]:
-        """Your own id: you leave (if you owned it, the longest-standing admin or member
+        """Your own id: you leave (if you owned it, the longest-standing admin, else member,
         becomes owner). Someone else's: owners and admins only; the owner cannot be
         removed."""
         await flows.remove_member(principal.id, conversation_id, user_id)

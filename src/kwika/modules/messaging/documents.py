@@ -124,9 +124,13 @@ class Message(Document):
     mentions: list[PydanticObjectId] | None = None
     reactions: list[Reaction] = Field(default_factory=list)
     read_by: list[ReadReceipt] = Field(default_factory=list)
-    # "<sender>:<client id>": a client re-sending the same message gets the first one back.
+    # "<sender>:<conversation>:<client id>": a client re-sending the same message to the
+    # same conversation gets the first one back.
     dedupe_key: str | None = None
     client_id: str | None = None
+    # Recipients the offline-notification actor has handled (claimed one by one, so a
+    # second run of the actor tells nobody twice). Never shown to clients.
+    offline_notified: list[PydanticObjectId] | None = None
     is_deleted: bool = False
     deleted_at: datetime | None = None
     created_at: datetime = Field(default_factory=clock.now)

@@ -9,6 +9,7 @@ module = ModuleSpec(
     name="messaging",
     route_handlers=CONTROLLERS,
     documents=[Conversation, Participant, Message],
+    task_modules=["kwika.modules.messaging.tasks"],
     receivers=[(user_anonymised, erase_user)],
     tags=[
         {

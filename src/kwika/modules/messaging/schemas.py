@@ -10,7 +10,12 @@ from pydantic import AliasChoices, BaseModel, Field, field_validator, model_vali
 
 from kwika.core.pagination import PaginationMeta
 from kwika.core.schemas import RequestSchema, ResponseSchema
-from kwika.modules.messaging.constants import MAX_ATTACHMENTS, MAX_CONTENT, MuteDuration
+from kwika.modules.messaging.constants import (
+    MAX_ATTACHMENTS,
+    MAX_CONTENT,
+    GrantedRole,
+    MuteDuration,
+)
 
 _HEX24 = re.compile(r"^[0-9a-fA-F]{24}$")
 
@@ -37,9 +42,16 @@ def _media_ids(values: list[str]) -> list[str]:
 
 
 class ContextIn(RequestSchema):
+    """What the conversation is about. There is no `title`: the server shows a service's
+    own title, and none for bookings, events and jobs (a `title` sent is ignored)."""
+
     type: Literal["service", "booking", "event", "job", "general"] = "general"
-    id: str | None = Field(default=None, max_length=64)
-    title: str | None = Field(default=None, max_length=200)
+    id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="A service or experience id (must exist: 404 otherwise), or the id of "
+        "the booking, event or job",
+    )
 
     @model_validator(mode="after")
     def _id_for_typed_context(self) -> ContextIn:
@@ -59,8 +71,12 @@ class _MessageBody(RequestSchema):
     message_type: Literal["text", "event_invitation"] = Field(
         default="text", validation_alias=AliasChoices("message_type", "messageType", "type")
     )
-    event_id: str | None = Field(default=None, max_length=64)
-    event_title: str | None = Field(default=None, max_length=200)
+    event_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Event invitations: the event's id. Its title is not taken from you "
+        "(`event_title` is ignored): the events module will provide it",
+    )
     client_id: str | None = Field(
         default=None,
         max_length=64,
@@ -152,6 +168,10 @@ class MarkReadIn(RequestSchema):
         max_length=500,
         description="Messages to mark read; omit to mark the whole conversation read",
     )
+
+
+class ParticipantRoleIn(RequestSchema):
+    role: GrantedRole = Field(description="admin or member")
 
 
 class ArchiveIn(RequestSchema):

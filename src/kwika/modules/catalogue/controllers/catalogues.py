@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, delete, get, post, put
 from litestar.params import FromPath, JSONBody
 
-from kwika.core.auth import CurrentPrincipal, require_user
+from kwika.core.auth import CurrentPrincipal, OptionalPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.forms import FormAsJson
 from kwika.core.pagination import Page, Paging
@@ -51,11 +51,13 @@ class CataloguesController(Controller):
         responses=errors(404),
     )
     async def list_catalogues(
-        self, company_id: FromPath[str], paging: Paging
+        self, company_id: FromPath[str], paging: Paging, viewer: OptionalPrincipal
     ) -> Envelope[Page[CatalogueOut]]:
-        """Public, in `display_order`, with how many services each holds."""
+        """Public, in `display_order`, with how many services each holds. Everyone sees the
+        active catalogues (`is_active: true`); the company's owner, signed in, sees the
+        switched-off ones too."""
         return ok(
-            await catalogues.list_catalogues(company_id, paging),
+            await catalogues.list_catalogues(company_id, paging, viewer.id if viewer else None),
             "Catalogues retrieved successfully",
         )
 
@@ -162,9 +164,15 @@ class CataloguesController(Controller):
         summary="A company's categories",
         responses=errors(404),
     )
-    async def list_categories(self, company_id: FromPath[str]) -> Envelope[list[CategoryOut]]:
-        """Public, by name."""
-        return ok(await catalogues.list_categories(company_id), "Categories retrieved successfully")
+    async def list_categories(
+        self, company_id: FromPath[str], paging: Paging
+    ) -> Envelope[Page[CategoryOut]]:
+        """Public, by name, paginated (`page`, `limit` up to 100; `data.items` and
+        `data.pagination` like every list)."""
+        return ok(
+            await catalogues.list_categories(company_id, paging),
+            "Categories retrieved successfully",
+        )
 
     @delete(
         "/categories/{category_id:str}",

@@ -277,7 +277,8 @@ class UserServicesController(Controller):
         self, principal: CurrentPrincipal, service_id: FromPath[str], kyc_id: FromPath[str]
     ) -> Envelope[None]:
         """Seed 003 7.8. `kyc_id` is the requirement id (or the document id). An approved
-        document cannot be removed: 409 `KYC_DOCUMENT_APPROVED`."""
+        document cannot be removed: 409 `KYC_DOCUMENT_APPROVED`. The
+        file goes with the document unless another of the service's documents names it."""
         await kyc.remove(principal, service_id, kyc_id)
         return ok(None, "Document removed successfully")
 

@@ -16,6 +16,7 @@ from kwika.core.pagination import Page, PageParams
 from kwika.core.text import search_key
 from kwika.core.tokens import Principal
 from kwika.modules import providers
+from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.documents import Catalogue, Category, Service
 from kwika.modules.catalogue.schemas import (
     CatalogueIn,
@@ -98,10 +99,15 @@ async def create_catalogue(
     return catalogue_out(catalogue)
 
 
-async def list_catalogues(company_id: str, paging: PageParams) -> Page[CatalogueOut]:
-    """Public: a company's catalogues in display order."""
+async def list_catalogues(
+    company_id: str, paging: PageParams, viewer_id: ObjectId | None = None
+) -> Page[CatalogueOut]:
+    """Public: a company's active catalogues in display order; its owner sees the
+    switched-off ones too."""
     company = await providers.get_company(company_id)
-    query = {"company_id": ObjectId(company.id)}
+    query: dict[str, Any] = {"company_id": ObjectId(company.id)}
+    if viewer_id is None or str(viewer_id) != company.owner_id:
+        query["is_active"] = True
     total = await Catalogue.find(query).count()
     catalogues = (
         await Catalogue.find(query)
@@ -153,21 +159,40 @@ async def delete_catalogue(principal: Principal, catalogue_id: str) -> None:
     await Catalogue.get_motor_collection().delete_one(
         {"_id": catalogue.id, "owner_id": principal.id}
     )
-    await Service.get_motor_collection().update_many(
-        {"catalogue_id": catalogue.id}, {"$unset": {"catalogue_id": ""}}
-    )
+    await _detach_services("catalogue_id", catalogue.id)
+
+
+async def _detach_services(field: str, value: Any) -> None:
+    """Services held by a deleted catalogue or category lose the reference, one guarded
+    update each, and every service changed is announced, so its cached public page and
+    discovery's listing drop the deleted id too."""
+    collection = Service.get_motor_collection()
+    async for row in collection.find({field: value}, {"_id": 1}):
+        result = await collection.update_one(
+            {"_id": row["_id"], field: value},
+            {"$unset": {field: ""}, "$set": {"updated_at": clock.now()}},
+        )
+        if result.modified_count == 1:
+            await pages.service_changed(service_id=row["_id"])
 
 
 # ---------------------------------------------------------------- categories
 
 
-async def list_categories(company_id: str) -> list[CategoryOut]:
-    """Public: a company's categories by name."""
+async def list_categories(company_id: str, paging: PageParams) -> Page[CategoryOut]:
+    """Public: a company's categories by name, a page at a time (bulk edits let a company
+    have many)."""
     company = await providers.get_company(company_id)
+    query = {"company_id": ObjectId(company.id)}
+    total = await Category.find(query).count()
     categories = (
-        await Category.find({"company_id": ObjectId(company.id)}).sort([("name_key", 1)]).to_list()
+        await Category.find(query)
+        .sort([("name_key", 1)])
+        .skip(paging.skip)
+        .limit(paging.limit)
+        .to_list()
     )
-    return [category_out(c) for c in categories]
+    return paging.build([category_out(c) for c in categories], total)
 
 
 async def create_category(principal: Principal, company_id: str, data: CategoryIn) -> CategoryOut:
@@ -276,9 +301,7 @@ async def delete_category(principal: Principal, category_id: str) -> None:
     """The category goes; its services stay, uncategorised."""
     category = await owned_category(principal.id, category_id)
     await Category.get_motor_collection().delete_one({"_id": category.id})
-    await Service.get_motor_collection().update_many(
-        {"category_id": category.id}, {"$unset": {"category_id": ""}}
-    )
+    await _detach_services("category_id", category.id)
 
 
 async def delete_for_company(company_id: ObjectId) -> None:

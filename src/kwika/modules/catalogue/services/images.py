@@ -4,7 +4,7 @@ else still uses its file."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from bson import ObjectId
 from litestar.datastructures import UploadFile
@@ -27,12 +27,21 @@ def use_of(service_id: ObjectId | str, title: str | None = None) -> tuple[str, s
 
 
 class NewImages:
-    """Images gathered for a service: uploads stored, ids claimed; undone on failure."""
+    """Images gathered for a service: uploads stored, ids claimed; undone on failure.
+    ``shown`` are the images the service already has: an id among them sent again is not a
+    new claim, so a failure leaves its claim alone (the service still shows it)."""
 
-    def __init__(self, owner_id: ObjectId, service_id: ObjectId, title: str) -> None:
+    def __init__(
+        self,
+        owner_id: ObjectId,
+        service_id: ObjectId,
+        title: str,
+        shown: Iterable[ServiceImage] = (),
+    ) -> None:
         self.owner_id = owner_id
         self.use = use_of(service_id, title)
         self.images: list[ServiceImage] = []
+        self._shown = {image.id for image in shown}
         self._stored: list[str] = []
         self._claimed: list[str] = []
 
@@ -51,10 +60,10 @@ class NewImages:
                 contexts=SERVICE_IMAGE_CONTEXTS,
                 field=f"image_ids.{index}",
             )
-            if file.kind != "image" or file.file_url is None:
+            if file.id not in self._shown:
                 self._claimed.append(file.id)
+            if file.kind != "image" or file.file_url is None:
                 raise ValidationFailed.single(f"image_ids.{index}", "This file is not an image")
-            self._claimed.append(file.id)
             self._add(file)
         return self.images
 
@@ -152,7 +161,7 @@ async def add_images(
     service = await _owned(principal, service_id)
     if service.image_count + len(uploads) + len(image_ids) > MAX_SERVICE_IMAGES:
         raise too_many()
-    new = NewImages(principal.id, service_id, service.title)
+    new = NewImages(principal.id, service_id, service.title, service.images)
     try:
         added = await new.gather(uploads, image_ids)
 

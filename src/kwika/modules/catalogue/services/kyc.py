@@ -40,6 +40,15 @@ def _use(service: Service) -> tuple[str, str, str]:
     return ("service_kyc", str(service.id), service.title)
 
 
+async def _let_go(service: Service, file_id: Any, *, delete_if_unused: bool = False) -> None:
+    """The service's claim on a file goes, unless one of its KYC documents still names the
+    file (the claim is per service: one file may answer several requirements, or be sent
+    again for the same one)."""
+    if await KycDocument.find_one({"service_id": service.id, "file_id": ObjectId(file_id)}):
+        return
+    await media.release(file_id, _use(service), delete_if_unused=delete_if_unused)
+
+
 async def _requirements(service: Service) -> list[reference.KycRequirementRef]:
     if service.service_type_id is None:
         return []
@@ -109,7 +118,7 @@ async def _take_file(
         if stored:
             await media.delete(file.id)
         else:
-            await media.release(file.id, _use(service))
+            await _let_go(service, file.id)
         raise problem
     return file
 
@@ -260,7 +269,7 @@ async def upload(
         if document is not None:
             await media.delete(file.id)
         else:
-            await media.release(file.id, _use(service))
+            await _let_go(service, file.id)
         raise Conflict(
             "A document was already sent for this requirement", code="KYC_ALREADY_SUBMITTED"
         ) from None
@@ -297,24 +306,26 @@ async def _document(service: Service, kyc_id: str) -> KycDocument:
     return document
 
 
+def _approved_stays() -> Conflict:
+    # A state conflict: 409 per PRODUCT.md, where seed 003 7.8 shows 400 (decisions.md).
+    return Conflict(
+        "Cannot remove approved document. Please contact support.",
+        code="KYC_DOCUMENT_APPROVED",
+    )
+
+
 async def remove(principal: Principal, service_id: str, kyc_id: str) -> None:
     """Seed 003 7.8: an approved document stays (409 ``KYC_DOCUMENT_APPROVED``)."""
     service = await owned(principal.id, service_id)
     document = await _document(service, kyc_id)
     if document.status == "approved":
-        raise Conflict(
-            "Cannot remove approved document. Please contact support.",
-            code="KYC_DOCUMENT_APPROVED",
-        )
+        raise _approved_stays()
     result = await KycDocument.get_motor_collection().delete_one(
         {"_id": document.id, "status": {"$ne": "approved"}}
     )
     if result.deleted_count != 1:
-        raise Conflict(
-            "Cannot remove approved document. Please contact support.",
-            code="KYC_DOCUMENT_APPROVED",
-        )
-    await media.release(document.file_id, _use(service), delete_if_unused=True)
+        raise _approved_stays()
+    await _let_go(service, document.file_id, delete_if_unused=True)
     assert service.id is not None
     await refresh(service.id)
 
@@ -360,8 +371,12 @@ async def resubmit(
     if result.modified_count != 1:
         if document_file is not None:
             await media.delete(file.id)
+        else:
+            await _let_go(service, file.id)
         raise Conflict("The document changed meanwhile; please try again", code="CONCURRENT_UPDATE")
-    await media.release(document.file_id, _use(service), delete_if_unused=True)
+    # The old file goes unless it was sent again (the same ``file_id``) or answers another
+    # requirement too.
+    await _let_go(service, document.file_id, delete_if_unused=True)
     await refresh(service.id)
     updated = await KycDocument.get(document.id)
     assert updated is not None

@@ -562,7 +562,7 @@ async def _update_images(
     after = len(service.images) - len(set(removing)) + len(uploads) + len(adding)
     if after > MAX_SERVICE_IMAGES:
         raise image_ops.too_many()
-    new = image_ops.NewImages(principal.id, service.id, service.title)
+    new = image_ops.NewImages(principal.id, service.id, service.title, service.images)
     try:
         added = await new.gather(uploads, adding)
 
@@ -609,10 +609,13 @@ async def delete(
 
 
 async def _drop_belongings(service: Service) -> None:
-    """Packages, KYC documents and images go with the service."""
+    """Packages, KYC documents and images go with the service; a file goes with them
+    unless something else still uses it (one ID document may answer for several services)."""
     await Package.get_motor_collection().delete_many({"service_id": service.id})
     async for document in KycDocument.find({"service_id": service.id}):
-        await media.delete(document.file_id)
+        await media.release(
+            document.file_id, ("service_kyc", str(service.id)), delete_if_unused=True
+        )
     await KycDocument.get_motor_collection().delete_many({"service_id": service.id})
     for image in service.images:
         await media.release(image.file_id, image_ops.use_of(service.id), delete_if_unused=True)

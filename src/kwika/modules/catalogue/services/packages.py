@@ -1,5 +1,6 @@
 """Service packages (seed 003 module 8): priced offers of a service, in the service's
-currency, in display order; owner-only."""
+currency, in display order; owner-only. The public service page shows the active ones, so
+every write refreshes it (and the discovery listing) through ``pages.service_changed``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from kwika.core import clock
 from kwika.core.errors import BadRequest, FieldError, NotFound, ValidationFailed
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.tokens import Principal
-from kwika.modules.catalogue import signals
+from kwika.modules.catalogue import pages, signals
 from kwika.modules.catalogue.constants import MAX_PACKAGES_PER_SERVICE
 from kwika.modules.catalogue.documents import Package, Service
 from kwika.modules.catalogue.schemas import (
@@ -98,6 +99,7 @@ async def create(principal: Principal, service_id: str, data: PackageIn) -> Pack
             {"_id": service.id, "package_count": {"$gte": 1}}, {"$inc": {"package_count": -1}}
         )
         raise
+    await pages.service_changed(service_id=service.id)
     return package_out(package)
 
 
@@ -155,6 +157,7 @@ async def update(
     _compare(price, compare_at)
     changes["updated_at"] = clock.now()
     await Package.get_motor_collection().update_one({"_id": package.id}, {"$set": changes})
+    await pages.service_changed(service_id=service.id)
     return package_out(await _owned_package(service, str(package.id)))
 
 
@@ -170,6 +173,7 @@ async def delete(principal: Principal, service_id: str, package_id: str) -> None
         await Service.get_motor_collection().update_one(
             {"_id": service.id, "package_count": {"$gte": 1}}, {"$inc": {"package_count": -1}}
         )
+        await pages.service_changed(service_id=service.id)
 
 
 async def reorder(
@@ -218,4 +222,5 @@ async def reorder(
             {"_id": oid, "service_id": service.id},
             {"$set": {"display_order": order, "updated_at": now}},
         )
+    await pages.service_changed(service_id=service.id)
     return await packages_of(service.id)

@@ -10,6 +10,7 @@ from kwika.core import clock
 from kwika.core.errors import NotFound
 from kwika.core.geo import coordinates_of
 from kwika.modules import reference
+from kwika.modules.catalogue.constants import SHORT_DESCRIPTION_CHARS
 from kwika.modules.catalogue.documents import Catalogue, Category, Package, Promotion, Service
 from kwika.modules.catalogue.schemas import (
     CatalogueOut,
@@ -91,6 +92,14 @@ def _id(value: ObjectId | None) -> str | None:
     return str(value) if value is not None else None
 
 
+def short_description_of(service: Service) -> str | None:
+    """The vendor's own short description, else (seed 003's 2026-02-19 addendum) the first
+    100 characters of the description. Derived when read, so it follows the description."""
+    if service.short_description:
+        return service.short_description
+    return service.description[:SHORT_DESCRIPTION_CHARS] if service.description else None
+
+
 async def service_out(service: Service, refs: References | None = None) -> ServiceOut:
     refs = refs or References()
     latitude, longitude = coordinates_of(service.geo)
@@ -104,7 +113,7 @@ async def service_out(service: Service, refs: References | None = None) -> Servi
         title=service.title,
         name=service.title,
         description=service.description,
-        short_description=service.short_description,
+        short_description=short_description_of(service),
         service_category_id=_id(service.service_category_id),
         service_category=await refs.category(service.service_category_id),
         service_type_id=_id(service.service_type_id),

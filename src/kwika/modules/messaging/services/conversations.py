@@ -8,16 +8,25 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
-from kwika.core.errors import BadRequest, FieldError, Forbidden, NotFound, ValidationFailed
+from kwika.core.errors import (
+    BadRequest,
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.pagination import PageParams
 from kwika.core.ratelimit import limit
 from kwika.core.realtime import emit_to_users
+from kwika.modules import catalogue
 from kwika.modules.identity import get_user_summaries, get_user_summary
 from kwika.modules.messaging.constants import (
     EVENT_CONVERSATION_UPDATED,
     MUTE_DURATIONS,
     ConversationFilter,
+    GrantedRole,
 )
 from kwika.modules.messaging.documents import Conversation, ConversationContext, Participant
 from kwika.modules.messaging.schemas import (
@@ -34,10 +43,28 @@ from kwika.modules.messaging.services import views
 ADMIN_ROLES = ("owner", "admin")
 
 
-def _context(data: ContextIn | None) -> ConversationContext | None:
+# Context types whose object is owned by a module that exists: the object is looked up and
+# its title is the one shown. The others (booking, event, job) keep the id only, with no
+# title, until their module exists: text a caller sends is never shown as a context title.
+CHECKED_CONTEXTS = ("service",)
+
+
+async def resolve_context(
+    data: ContextIn | None, people: list[ObjectId]
+) -> ConversationContext | None:
+    """What a conversation between ``people`` is about, as the server knows it. A service
+    (or experience) must exist and be active, or belong to one of ``people``: 404
+    otherwise, so an inactive listing's title is shown only to its owner's conversations."""
     if data is None or data.type == "general":
         return None
-    return ConversationContext(type=data.type, id=data.id, title=data.title)
+    assert data.id is not None  # ContextIn requires it for a typed context
+    if data.type not in CHECKED_CONTEXTS:
+        return ConversationContext(type=data.type, id=data.id)
+    service = await catalogue.get_service(data.id)  # 404 "Service not found"
+    owned = service.owner_id in {str(p) for p in people}
+    if service.status != "active" and not owned:
+        raise NotFound("Service not found")
+    return ConversationContext(type="service", id=service.id, title=service.title)
 
 
 def direct_key(a: ObjectId, b: ObjectId, context: ConversationContext | None) -> str:
@@ -112,23 +139,32 @@ async def start_direct(
 ) -> tuple[Conversation, Participant]:
     other = parse_id(other_id, "User")
     await _limit_starts(me)
-    conversation, _ = await get_or_create_direct(me, other, _context(context))
+    conversation, _ = await get_or_create_direct(
+        me, other, await resolve_context(context, [me, other])
+    )
     participant = await Participant.find_one({"conversation_id": conversation.id, "user_id": me})
     assert participant is not None
     return conversation, participant
 
 
 async def _existing_users(ids: list[str], field: str) -> list[ObjectId]:
+    """The distinct users ``ids`` name (any spelling of an id: upper-case hex is the same
+    user); 400 with one error per index that is malformed or names nobody active."""
     parsed = [try_parse_id(i) for i in ids]
     errors = [FieldError(f"{field}.{n}", "Not a user id") for n, v in enumerate(parsed) if not v]
     if errors:
         raise ValidationFailed(errors=errors)
     unique = list(dict.fromkeys(p for p in parsed if p is not None))
     found = await get_user_summaries(unique)
+
+    def active(user_id: ObjectId | None) -> bool:
+        summary = found.get(str(user_id))
+        return summary is not None and summary.is_active
+
     missing = [
-        FieldError(f"{field}.{ids.index(str(u))}", "User not found")
-        for u in unique
-        if str(u) not in found or not found[str(u)].is_active
+        FieldError(f"{field}.{n}", "User not found")
+        for n, user_id in enumerate(parsed)
+        if not active(user_id)
     ]
     if missing:
         raise ValidationFailed(errors=missing)
@@ -147,13 +183,14 @@ async def create_group(
             "participant_ids",
             f"A group has at most {settings.max_group_participants} participants",
         )
+    resolved = await resolve_context(context, [me, *others])
     await _limit_starts(me)
     conversation = Conversation(
         kind="group",
         participant_ids=[me, *others],
         title=title,
         created_by=me,
-        context=_context(context),
+        context=resolved,
     )
     await conversation.insert()
     await _members(conversation, {me: "owner", **dict.fromkeys(others, "member")})
@@ -324,6 +361,38 @@ async def remove_member(
         raise Forbidden("The group's owner cannot be removed", code="NOT_GROUP_ADMIN")
     await drop_member(member)
     return conversation, target
+
+
+async def set_role(
+    user_id: ObjectId, conversation_id: str, member_id: str, role: GrantedRole
+) -> tuple[Conversation, ObjectId, bool]:
+    """Make a member an admin, or an admin a member; ``True`` when the role changed.
+
+    Owners and admins promote; only the owner takes another admin's role away, and an
+    admin may step down. The owner's own role never changes here, so a group always keeps
+    an admin (when the owner leaves, the longest-standing admin becomes owner)."""
+    conversation, me = await _group_admin(user_id, conversation_id)
+    _require_admin(me)
+    target = parse_id(member_id, "Participant")
+    member = await Participant.find_one({"conversation_id": conversation.id, "user_id": target})
+    if member is None:
+        raise NotFound("Participant not found")
+    if member.role == "owner":
+        raise Conflict("The group's owner stays its admin", code="OWNER_STAYS_ADMIN")
+    if member.role == role:
+        return conversation, target, False
+    if role == "member" and target != user_id and me.role != "owner":
+        raise Forbidden(
+            "Only the group's owner can take another admin's role away", code="NOT_GROUP_OWNER"
+        )
+    # Guarded on the role it had, so two admins changing it at once change it once.
+    result = await Participant.get_motor_collection().update_one(
+        {"_id": member.id, "role": member.role}, {"$set": {"role": role}}
+    )
+    if not result.modified_count:
+        return conversation, target, False
+    await announce(conversation.id)
+    return conversation, target, True
 
 
 async def drop_member(member: Participant) -> None:

@@ -30,6 +30,7 @@ NEUTRAL_TEXT = {
     "group_renamed": "The group was renamed",
     "members_added": "Members were added",
     "member_removed": "A member left the group",
+    "role_changed": "A member's role changed",
 }
 REMOVED_TEXT = "This message named an account that no longer exists"
 

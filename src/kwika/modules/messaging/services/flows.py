@@ -7,6 +7,7 @@ from bson import ObjectId
 from kwika.core.errors import ValidationFailed
 from kwika.core.ids import parse_id
 from kwika.modules.identity import get_user_summaries
+from kwika.modules.messaging.constants import GrantedRole
 from kwika.modules.messaging.schemas import (
     ConversationOut,
     CreateConversationIn,
@@ -30,7 +31,6 @@ async def send_body(
         reply_to=body.reply_to,
         message_type=body.message_type,
         event_id=body.event_id,
-        event_title=body.event_title,
         client_id=body.client_id,
         origin_sid=origin_sid,
     )
@@ -135,6 +135,29 @@ async def remove_member(user_id: ObjectId, conversation_id: str, member_id: str)
         {"action": "member_removed", "user_id": str(removed)},
         mentions=[user_id, removed],
     )
+
+
+async def set_role(
+    user_id: ObjectId, conversation_id: str, member_id: str, role: GrantedRole
+) -> ConversationOut:
+    conversation, target, changed = await conversations.set_role(
+        user_id, conversation_id, member_id, role
+    )
+    if changed:
+        name = await _name(target)
+        if role == "admin":
+            text = f"{await _name(user_id)} made {name} an admin"
+        elif target == user_id:
+            text = f"{name} is no longer an admin"
+        else:
+            text = f"{await _name(user_id)} made {name} a member"
+        await messages.post_system_message(
+            conversation.id,
+            text,
+            {"action": "role_changed", "user_id": str(target), "role": role},
+            mentions=[user_id, target],
+        )
+    return await conversations.get(user_id, conversation_id)
 
 
 async def conversation_with(user_id: ObjectId, other_id: str) -> str:

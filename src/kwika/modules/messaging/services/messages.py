@@ -1,5 +1,6 @@
 """Messages: sending (REST and Socket.IO alike), history, read receipts, deletion,
-reactions, typing, and notifications for recipients who are offline."""
+reactions, typing. Recipients who are offline are notified by the ``messaging.notify_offline``
+actor (``services/offline.py``)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
+from kwika.core.broker import enqueue
 from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.pagination import PageParams
 from kwika.core.ratelimit import limit
-from kwika.core.realtime import emit_to_users, presence_of
-from kwika.core.redis import REDIS_DOWN, redis_key
+from kwika.core.realtime import emit_to_users
+from kwika.core.redis import REDIS_DOWN
+from kwika.modules.messaging import tasks
 from kwika.modules.messaging.constants import (
     EVENT_MESSAGE_DELETED,
     EVENT_MESSAGE_REACTION,
@@ -42,9 +45,8 @@ from kwika.modules.messaging.schemas import (
     UnreadOut,
 )
 from kwika.modules.messaging.services import attachments as files
-from kwika.modules.messaging.services import views
+from kwika.modules.messaging.services import offline, views
 from kwika.modules.messaging.services.conversations import summary
-from kwika.modules.notifications import notify
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,25 @@ def _unread_query(conversation_id: ObjectId, me: Participant) -> dict[str, Any]:
     }
 
 
+def visible_to(conversation: Conversation, me: Participant) -> dict[str, Any]:
+    """The messages of ``conversation`` that ``me`` may see: in a group, those sent since
+    they joined (history, replies, reactions, receipts, deletion and cursors all use this,
+    so a message from before is as unknown as one that does not exist)."""
+    query: dict[str, Any] = {"conversation_id": conversation.id}
+    if conversation.kind == "group":
+        query["created_at"] = {"$gte": me.joined_at}
+    return query
+
+
+async def _visible_message(
+    conversation: Conversation, me: Participant, message_id: str | None
+) -> Message | None:
+    oid = try_parse_id(message_id)
+    if oid is None:
+        return None
+    return await Message.find_one({**visible_to(conversation, me), "_id": oid})
+
+
 # ---------------------------------------------------------------------------- sending
 
 
@@ -78,15 +99,12 @@ async def _limit_sending(user_id: ObjectId) -> None:
     )
 
 
-async def _reply_snapshot(conversation_id: ObjectId, reply_to: str | None) -> ReplySnapshot | None:
+async def _reply_snapshot(
+    conversation: Conversation, me: Participant, reply_to: str | None
+) -> ReplySnapshot | None:
     if not reply_to:
         return None
-    target_id = try_parse_id(reply_to)
-    target = (
-        await Message.find_one({"_id": target_id, "conversation_id": conversation_id})
-        if target_id
-        else None
-    )
+    target = await _visible_message(conversation, me, reply_to)
     if target is None or target.is_deleted:
         raise ValidationFailed.single("reply_to", "The message you reply to is not in this chat")
     return ReplySnapshot(
@@ -106,7 +124,6 @@ async def send(
     reply_to: str | None = None,
     message_type: str = "text",
     event_id: str | None = None,
-    event_title: str | None = None,
     client_id: str | None = None,
     origin_sid: str | None = None,
 ) -> MessageOut:
@@ -115,8 +132,12 @@ async def send(
     to participants who are offline and have not muted the conversation.
 
     ``attachments`` are media file ids of the sender (context ``message_attachment``),
-    claimed for the message: all of them or, on an error, none and no message."""
-    conversation, _me = await views.membership(sender_id, conversation_id)
+    claimed for the message: all of them or, on an error, none and no message.
+
+    ``client_id`` is the sender's retry key in this conversation: sending again with it
+    returns the first message. ``event_id`` is kept without a title: the events module
+    does not exist yet, and a title typed by the sender must not look like the event's."""
+    conversation, me = await views.membership(sender_id, conversation_id)
     config = runtime.get().settings.messaging
     attachments = list(dict.fromkeys(attachments or []))
     if len(attachments) > MAX_ATTACHMENTS:
@@ -125,10 +146,10 @@ async def send(
         )
     if len(content) > config.max_message_length:
         raise ValidationFailed.single("content", f"At most {config.max_message_length} characters")
-    dedupe = f"{sender_id}:{client_id}" if client_id else None
+    dedupe = _dedupe_key(sender_id, conversation.id, client_id)
     if dedupe:
         existing = await Message.find_one({"dedupe_key": dedupe})
-        if existing is not None and existing.conversation_id == conversation.id:
+        if existing is not None:
             return await _out(existing, sender_id, conversation)
     if conversation.closed_at is not None:
         raise Conflict(
@@ -145,8 +166,8 @@ async def send(
         message_type=message_type,  # type: ignore[arg-type]
         content=content,
         attachments=attachments,
-        reply_to=await _reply_snapshot(conversation.id, reply_to),
-        event=EventReference(id=event_id, title=event_title) if event_id else None,
+        reply_to=await _reply_snapshot(conversation, me, reply_to),
+        event=EventReference(id=event_id) if event_id else None,
         dedupe_key=dedupe,
         client_id=client_id,
     )
@@ -166,6 +187,14 @@ async def send(
     await _record(conversation, message, counts_as_unread=True)
     await _deliver(conversation, message, origin_sid)
     return await _out(message, sender_id, conversation)
+
+
+def _dedupe_key(
+    sender_id: ObjectId, conversation_id: ObjectId, client_id: str | None
+) -> str | None:
+    """Unique per sender, conversation and client id: the same client id in another
+    conversation is another message."""
+    return f"{sender_id}:{conversation_id}:{client_id}" if client_id else None
 
 
 async def post_system_message(
@@ -251,77 +280,18 @@ async def _deliver(conversation: Conversation, message: Message, origin_sid: str
             mine.model_dump(mode="json"),
             skip_sid=origin_sid,
         )
-        await _notify_offline(conversation, message, recipients, people)
-
-
-def _cooldown_key(user_id: ObjectId, conversation_id: ObjectId) -> str:
-    return redis_key("msg", "notified", user_id, conversation_id)
-
-
-async def _notify_offline(
-    conversation: Conversation,
-    message: Message,
-    recipients: list[ObjectId],
-    people: views.People,
-) -> None:
-    """One "new message" notification per conversation and cooldown window for each
-    recipient who has no live connection and has not muted the conversation."""
-    if not recipients:
-        return
-    members = await Participant.find(
-        {"conversation_id": conversation.id, "user_id": {"$in": recipients}}
-    ).to_list()
-    audible = [m.user_id for m in members if not views.is_muted(m)]
-    presence = await presence_of(audible)
-    offline = [u for u in audible if not presence[str(u)].is_online]
-    if not offline:
-        return
-    sender_name = people.name(message.sender_id)
-    sender = people.sender(message.sender_id)
-    where = (
-        f" in {conversation.title}" if conversation.kind == "group" and conversation.title else ""
-    )
-    cooldown = runtime.get().settings.messaging.offline_notify_cooldown_seconds
-    for user_id in offline:
-        try:
-            first = await runtime.get().redis.set(
-                _cooldown_key(user_id, conversation.id), 1, ex=cooldown, nx=True
-            )
-        except REDIS_DOWN:
-            first = True  # better a second notification than none
-        if not first:
-            continue
-        await notify(
-            user_id,
-            "message",
-            "New Message",
-            f"{sender_name} sent you a message{where}",
-            data={
-                "conversation_id": str(conversation.id),
-                "message_id": str(message.id),
-                "sender_id": str(message.sender_id),
-                "sender_name": sender_name,
-                "preview": views.preview(message),
-            },
-            reference_id=conversation.id,
-            reference_type="conversation",
-            actor_id=message.sender_id,
-            action_url=f"/messages/{conversation.id}",
-            action_text="View Message",
-            image_url=sender.avatar if sender else None,
-        )
+        # Offline recipients are notified by an actor, once the send has succeeded: a
+        # message to a large group does not wait for every notification.
+        await enqueue(tasks.notify_offline, str(message.id))
 
 
 # ---------------------------------------------------------------------------- history
 
 
-async def _anchor(conversation_id: ObjectId, message_id: str, field: str) -> Message:
-    anchor_id = try_parse_id(message_id)
-    anchor = (
-        await Message.find_one({"_id": anchor_id, "conversation_id": conversation_id})
-        if anchor_id
-        else None
-    )
+async def _anchor(
+    conversation: Conversation, me: Participant, message_id: str, field: str
+) -> Message:
+    anchor = await _visible_message(conversation, me, message_id)
     if anchor is None:
         raise ValidationFailed.single(field, "Not a message of this conversation")
     return anchor
@@ -348,13 +318,11 @@ async def _page(
     before: str | None,
     after: str | None,
 ) -> MessagePage:
-    query: dict[str, Any] = {"conversation_id": conversation.id}
+    query = visible_to(conversation, me)
     bounds: list[dict[str, Any]] = []
-    if conversation.kind == "group":
-        bounds.append({"created_at": {"$gte": me.joined_at}})
     for cursor, op, field in ((before, "$lt", "before"), (after, "$gt", "after")):
         if cursor:
-            anchor = await _anchor(conversation.id, cursor, field)
+            anchor = await _anchor(conversation, me, cursor, field)
             bounds.append(
                 {
                     "$or": [
@@ -444,7 +412,7 @@ async def mark_read(
         {"_id": me.id}, {"$set": {"unread_count": unread, "last_read_at": now}}
     )
     with contextlib.suppress(REDIS_DOWN):
-        await runtime.get().redis.delete(_cooldown_key(user_id, conversation.id))
+        await runtime.get().redis.delete(offline.cooldown_key(user_id, conversation.id))
     marked = [str(i) for i in ids]
     if marked:
         await emit_to_users(
@@ -485,6 +453,10 @@ async def mark_read_by_id(user_id: ObjectId, some_id: str) -> ReadResultOut:
     message = await Message.find_one({"_id": oid})
     if message is None:
         raise NotFound("Conversation not found")
+    # Not the caller's, or from before they joined the group: as unknown as a wrong id.
+    conversation, me = await views.membership(user_id, str(message.conversation_id))
+    if await _visible_message(conversation, me, some_id) is None:
+        raise NotFound("Conversation not found")
     return await mark_read(user_id, str(message.conversation_id), [str(oid)])
 
 
@@ -499,9 +471,8 @@ async def unread(user_id: ObjectId) -> UnreadOut:
 # ---------------------------------------------------------------------------- changing
 
 
-async def _message_of(conversation: Conversation, message_id: str) -> Message:
-    mid = parse_id(message_id, "Message")
-    message = await Message.find_one({"_id": mid, "conversation_id": conversation.id})
+async def _message_of(conversation: Conversation, me: Participant, message_id: str) -> Message:
+    message = await _visible_message(conversation, me, message_id)
     if message is None:
         raise NotFound("Message not found")
     return message
@@ -509,8 +480,8 @@ async def _message_of(conversation: Conversation, message_id: str) -> Message:
 
 async def delete(user_id: ObjectId, conversation_id: str, message_id: str) -> None:
     """Soft delete by the sender: the message stays in place as "deleted" for everyone."""
-    conversation, _ = await views.membership(user_id, conversation_id)
-    message = await _message_of(conversation, message_id)
+    conversation, me = await views.membership(user_id, conversation_id)
+    message = await _message_of(conversation, me, message_id)
     if message.sender_id != user_id:
         raise Forbidden("You can only delete your own messages", code="NOT_YOUR_MESSAGE")
     collection = Message.get_motor_collection()
@@ -558,8 +529,8 @@ async def react(
     user_id: ObjectId, conversation_id: str, message_id: str, emoji: str | None
 ) -> MessageOut:
     """One reaction per person and message; ``None`` removes the caller's."""
-    conversation, _ = await views.membership(user_id, conversation_id)
-    message = await _message_of(conversation, message_id)
+    conversation, me = await views.membership(user_id, conversation_id)
+    message = await _message_of(conversation, me, message_id)
     if message.is_deleted:
         raise NotFound("Message not found")
     collection = Message.get_motor_collection()

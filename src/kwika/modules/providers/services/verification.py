@@ -67,12 +67,20 @@ LABELS: dict[str, str] = {
 class _Files:
     """Files gathered for one request. Uploads are stored here; ids name files the client
     uploaded before. If the request fails, what was stored is deleted and what was claimed
-    is released."""
+    is released, except files the request already held (a rejected request sent again
+    with some of the same files): their claim was never ours to drop."""
 
-    def __init__(self, owner_id: ObjectId, verification_id: ObjectId, kind: str) -> None:
+    def __init__(
+        self,
+        owner_id: ObjectId,
+        verification_id: ObjectId,
+        kind: str,
+        held: Iterable[VerificationFile] = (),
+    ) -> None:
         self.owner_id = owner_id
         self.use = ("verification", str(verification_id), LABELS[kind])
         self.items: list[VerificationFile] = []
+        self._held = {str(item.file_id) for item in held}
         self._stored: list[str] = []
         self._claimed: list[str] = []
 
@@ -96,7 +104,8 @@ class _Files:
             file = await media.attach(
                 file_id, self.owner_id, self.use, contexts=contexts, field=field
             )
-            self._claimed.append(file.id)
+            if file.id not in self._held:
+                self._claimed.append(file.id)
         else:
             return None
         self.items.append(
@@ -113,8 +122,17 @@ class _Files:
             await media.release(file_id, self.use)
 
 
-async def _release_files(files: Iterable[VerificationFile], verification_id: ObjectId) -> None:
+async def _release_files(
+    files: Iterable[VerificationFile],
+    verification_id: ObjectId,
+    keep: Iterable[VerificationFile] = (),
+) -> None:
+    """Let go of ``files`` (deleted unless something else uses them), except those the
+    request still holds in ``keep`` (sent again by id)."""
+    kept = {item.file_id for item in keep}
     for item in files:
+        if item.file_id in kept:
+            continue
         await media.release(
             item.file_id, ("verification", str(verification_id)), delete_if_unused=True
         )
@@ -136,7 +154,7 @@ async def _submit(
     if existing is not None and existing.status == "verified":
         raise Conflict(f"Your {LABELS[kind]} is already approved", code="ALREADY_VERIFIED")
     verification_id = existing.id if existing and existing.id else ObjectId()
-    files = _Files(user_id, verification_id, kind)
+    files = _Files(user_id, verification_id, kind, existing.files if existing else ())
     now = clock.now()
     try:
         await gather(files)
@@ -185,7 +203,7 @@ async def _submit(
         await files.undo()
         raise
     if existing is not None:
-        await _release_files(existing.files, verification_id)
+        await _release_files(existing.files, verification_id, keep=files.items)
     await sync_profile(user_id)
     saved = await Verification.get(verification_id)
     assert saved is not None
