@@ -145,3 +145,28 @@ async def test_reindex_rebuilds_the_read_model(client, outbox):
         i["id"] for i in data(await client.get("/services", params={"q": "lens"}))["items"]
     ] == [service["id"]]
     assert data(await client.get("/services", params={"q": "ghost"}))["items"] == []
+
+
+async def test_a_fuller_service_ranks_higher_on_relevance(client, outbox):
+    vendor = await make_provider(client, outbox)
+    thin, _ = await _photography_service(client, vendor, title="Thin Lens")
+    full, _ = await _photography_service(
+        client,
+        vendor,
+        title="Full Lens",
+        description="Wedding and portrait photography across the coast. " * 4,
+    )
+    package = await client.post(
+        f"/user-services/{full['id']}/packages",
+        headers=vendor.headers,
+        json={"name": "Half day", "price": "150000", "features": ["Edited photos"]},
+    )
+    assert package.status_code == 201, package.text
+
+    found = data(await client.get("/services", params={"q": "lens", "sort_by": "relevance"}))
+    assert [item["id"] for item in found["items"]] == [full["id"], thin["id"]]
+    stored = {
+        str(row.ref_id): row.completeness
+        for row in await Listing.find({"kind": "service"}).to_list()
+    }
+    assert stored[full["id"]] > stored[thin["id"]]

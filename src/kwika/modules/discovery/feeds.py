@@ -19,6 +19,10 @@ from kwika.modules.discovery.documents import ListingProvider
 from kwika.modules.discovery.listings import ListingIn
 from kwika.modules.discovery.text import place_name
 
+# A description shorter than this says too little to count as filled in
+# (short_description is always filled: it defaults to the description's start).
+FULL_DESCRIPTION_CHARS = 150
+
 
 def completeness(*filled: Any) -> float:
     """Share of the profile a client filled in (the ranking's 10 % for completeness)."""
@@ -182,14 +186,14 @@ async def service_changed(service_id: ObjectId) -> None:
             review_count=snapshot.rating_count,
             verified=snapshot.is_verified,
             available=snapshot.is_available,
+            # Seed 003 W6: description length, images, pricing, packages (and a place).
             completeness=completeness(
-                card.short_description,
+                len(card.description or "") >= FULL_DESCRIPTION_CHARS,
                 card.images,
-                snapshot.location,
-                snapshot.latitude,
                 snapshot.min_price_minor,
+                card.package_count,
+                snapshot.latitude,
                 card.highlights,
-                card.languages,
             ),
             created_at=snapshot.created_at,
             card=card.model_dump(mode="json"),
