@@ -85,14 +85,33 @@ def serve(
 def worker(
     processes: Annotated[int, typer.Option(help="Worker processes")] = 2,
     threads: Annotated[int, typer.Option(help="Threads per process")] = 4,
+    queues: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--queue",
+            "-Q",
+            help="Consume only this queue (repeatable), e.g. notifications.sms; default: all",
+        ),
+    ] = None,
 ) -> None:
     """Run Dramatiq workers against KWIKA_REDIS_URL (production)."""
+    from kwika import registry
+    from kwika.core.broker import declared_queues
+
     settings = get_settings()
     if not settings.redis_url:
         console.print("[red]kwika worker needs KWIKA_REDIS_URL (the API's broker)")
         raise typer.Exit(2)
+    registry.modules()  # imports every task module, so every queue is declared
+    unknown = sorted(set(queues or ()) - declared_queues())
+    if unknown:
+        known = ", ".join(sorted(declared_queues()))
+        console.print(f"[red]Unknown queue(s): {', '.join(unknown)}. Queues: {known}")
+        raise typer.Exit(2)
     dramatiq = os.path.join(os.path.dirname(sys.executable), "dramatiq")
     arguments = [dramatiq, "kwika.worker", "--processes", str(processes), "--threads", str(threads)]
+    if queues:
+        arguments += ["--queues", *queues]
     os.execv(dramatiq, arguments)  # noqa: S606 - replaces this process with the worker
 
 

@@ -111,6 +111,25 @@ def test_worker_needs_a_redis_url(cli_env, monkeypatch):
     assert "KWIKA_REDIS_URL" in result.output
 
 
+def test_worker_runs_dramatiq_on_the_chosen_queues(cli_env, monkeypatch):
+    monkeypatch.setenv("KWIKA_REDIS_URL", "redis://127.0.0.1:6399/0")
+    get_settings.cache_clear()
+    started: list[list[str]] = []
+    monkeypatch.setattr("kwika.cli.os.execv", lambda _path, args: started.append(args))
+
+    unknown = CliRunner().invoke(cli, ["worker", "--queue", "notifications.fax"])
+    assert unknown.exit_code == 2
+    assert "Unknown queue(s): notifications.fax" in unknown.output
+    assert "notifications.sms" in unknown.output
+
+    chosen = CliRunner().invoke(cli, ["worker", "-Q", "notifications.sms", "-Q", "default"])
+    assert chosen.exit_code == 0, chosen.output
+    assert started[-1][1:] == [
+        "kwika.worker", "--processes", "2", "--threads", "4",
+        "--queues", "notifications.sms", "default",
+    ]  # fmt: skip
+
+
 def test_seed_demo_creates_demo_accounts_once(cli_env, tmp_path, redis_endpoint):
     from bson import json_util
 
