@@ -247,3 +247,17 @@ async def test_a_concurrent_verification_by_code_and_link_welcomes_once(client, 
 
     assert [a.status_code for a in answers] == [200, 200]
     assert len(await _welcomes(outbox, "verify@example.com")) == 1
+
+
+async def test_a_request_that_fails_after_verifying_leaves_the_welcome_for_later(client, outbox):
+    from kwika.core.broker import defer_messages
+    from kwika.modules.identity.services import accounts
+
+    user_id = await _signup(client)
+    with defer_messages():  # a request whose response was an error: nothing held is run
+        await accounts.welcome(ObjectId(user_id))
+    assert (await User.get(ObjectId(user_id))).welcomed_at is None
+
+    token = await outbox.link_token("verify@example.com", "verify_code")
+    assert (await client.post("/auth/verify-email", json={"token": token})).status_code == 200
+    assert len(await _welcomes(outbox, "verify@example.com")) == 1

@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
+from kwika.core.broker import after_success
 from kwika.core.errors import (
     BadRequest,
     Conflict,
@@ -352,8 +353,17 @@ async def mark_verified(user: User, channel: VerificationType) -> VerifiedOut:
 
 async def welcome(user_id: ObjectId) -> None:
     """The welcome notification (seed 002 Task 14's welcome email), at most once per
-    account: ``welcomed_at`` is claimed first, so a retried or concurrent verification
-    sends nothing more."""
+    account, once the verifying request succeeded (a failed request leaves the account
+    still to be welcomed by the next verification)."""
+
+    async def welcome_once() -> None:
+        await _welcome_once(user_id)
+
+    await after_success(welcome_once)
+
+
+async def _welcome_once(user_id: ObjectId) -> None:
+    # welcomed_at is claimed first, so a retried or concurrent verification sends nothing.
     claimed = await User.get_motor_collection().update_one(
         {"_id": user_id, "welcomed_at": {"$exists": False}},
         {"$set": {"welcomed_at": clock.now()}},
