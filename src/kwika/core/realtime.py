@@ -3,8 +3,9 @@
 * Connecting needs a user access token, in the ``auth`` payload (``{"token": ...}``) or an
   ``Authorization: Bearer`` header; a bad, revoked or staff token is refused. Each
   connection joins the room ``user:<id>``, so emitting to a user reaches all their devices.
-* Modules declare client events with :func:`on` (their handlers receive the connection and
-  the payload; the return value is the acknowledgement, wrapped in the API envelope).
+* Modules declare client events in ``ModuleSpec.socket_handlers`` (their handlers receive
+  the connection and the payload; the return value is the acknowledgement, wrapped in the
+  API envelope).
   Modules emit with :func:`emit_to_user` / :func:`emit_to_users`.
 * With a real Redis (the configured server or the private ``redis-server``) the server uses
   ``AsyncRedisManager``, so an event emitted by any API process reaches clients connected to
@@ -15,7 +16,7 @@
   whose access token expired or was revoked; clients send a fresh token with the
   ``authenticate`` event before it expires.
 
-Nothing here imports a module: handlers register themselves when their module is imported.
+Nothing here imports a module: the registry registers the handlers modules declare.
 """
 
 from __future__ import annotations
@@ -60,15 +61,26 @@ _handlers: dict[str, Handler] = {}
 
 
 def on(event: str) -> Callable[[Handler], Handler]:
-    """Declare the handler of a client-to-server event (one handler per event)."""
+    """Declare the handler of a client-to-server event (one handler per event). The registry
+    calls it for every ``ModuleSpec.socket_handlers`` entry; a server already running
+    starts answering the event at once."""
 
     def register(handler: Handler) -> Handler:
         if event in _handlers and _handlers[event] is not handler:
             raise RuntimeError(f"Socket.IO event '{event}' already has a handler")
         _handlers[event] = handler
+        if _gateway is not None:
+            _gateway.sio.on(event, _gateway._wrap(handler))
         return handler
 
     return register
+
+
+def off(event: str) -> None:
+    """Forget an event's handler (a module removed from a running process, in tests)."""
+    _handlers.pop(event, None)
+    if _gateway is not None:
+        _gateway.sio.handlers.get("/", {}).pop(event, None)
 
 
 def user_room(user_id: ObjectId | str) -> str:

@@ -1,8 +1,9 @@
 from bson import ObjectId
 
-from kwika.core.module import ModuleSpec
+from kwika.core.module import ConversationContextDecl, ModuleSpec
 from kwika.modules.catalogue.controllers import CONTROLLERS
 from kwika.modules.catalogue.documents import DOCUMENTS, Catalogue, Category
+from kwika.modules.catalogue.public import service_context
 from kwika.modules.catalogue.services import catalogues, listings, promotions
 from kwika.modules.identity.signals import user_anonymised
 from kwika.modules.providers.signals import (
@@ -40,6 +41,11 @@ module = ModuleSpec(
         (user_anonymised, erase_person),
         (provider_changed, listings.provider_changed),
         (company_changed, promotions.company_renamed),
+    ],
+    conversation_contexts=[
+        ConversationContextDecl(
+            "service", resolve=service_context, description="A service or an experience"
+        )
     ],
     tags=[
         {"name": "Catalogues", "description": "Companies' catalogues and categories"},

@@ -14,6 +14,7 @@ from pymongo import ReturnDocument
 from kwika.core.errors import FieldError, NotFound, ValidationFailed
 from kwika.core.geo import coordinates_of
 from kwika.core.ids import parse_id, try_parse_id
+from kwika.core.module import ContextObject
 from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.constants import ServiceKind
 from kwika.modules.catalogue.documents import Package, Promotion, Service
@@ -314,3 +315,14 @@ async def all_service_ids() -> AsyncIterator[ObjectId]:
 async def all_promotion_ids() -> AsyncIterator[ObjectId]:
     async for row in Promotion.get_motor_collection().find({}, {"_id": 1}):
         yield row["_id"]
+
+
+async def service_context(service_id: str, people: list[ObjectId]) -> ContextObject:
+    """A conversation about a service or experience (messaging's ``service`` context): it
+    must exist and be active, or belong to one of ``people``; 404 otherwise, so an inactive
+    listing's title is shown only to its owner's conversations."""
+    service = await get_service(service_id)  # 404 "Service not found"
+    owned = service.owner_id in {str(p) for p in people}
+    if service.status != "active" and not owned:
+        raise NotFound("Service not found")
+    return ContextObject(id=service.id, title=service.title)

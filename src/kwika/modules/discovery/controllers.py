@@ -16,7 +16,7 @@ from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.errors import ValidationFailed
 from kwika.core.pagination import Paging
 from kwika.modules.discovery import service
-from kwika.modules.discovery.documents import ListingKind
+from kwika.modules.discovery.documents import ListingKind, global_kinds
 from kwika.modules.discovery.schemas import (
     CacheStatsOut,
     PopularSearchOut,
@@ -213,7 +213,7 @@ async def global_query(
     rating: Annotated[float | None, QueryParameter(description="Minimum rating")] = None,
 ) -> SearchQuery:
     kinds: dict[str, list[ListingKind]] = {
-        "all": ["service", "experience", "provider", "company"],
+        "all": global_kinds(),
         "services": ["service"],
         "experiences": ["experience"],
         "guides": ["provider"],
@@ -377,8 +377,7 @@ class GlobalSearchController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=20)] = 10,
     ) -> Envelope[list[SuggestionOut]]:
         """Listing titles, popular searches and indexed words starting with `q`."""
-        kinds: list[ListingKind] = ["service", "experience", "provider", "company"]
-        return ok(await service.suggestions(q, kinds, limit), "Suggestions")
+        return ok(await service.suggestions(q, global_kinds(), limit), "Suggestions")
 
     @get("/popular", summary="Popular searches", responses=errors())
     async def popular(

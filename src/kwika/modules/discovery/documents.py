@@ -15,8 +15,16 @@ from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, GEOSPHERE, IndexModel
 
 from kwika.core import clock
+from kwika.core.module import listing_kinds
 
-ListingKind = Literal["service", "experience", "provider", "company", "promotion"]
+# A kind declared in ``ModuleSpec.listing_kinds`` (service, experience, provider, company and
+# promotion are declared by discovery's own spec, in feeds.py).
+ListingKind = str
+
+
+def global_kinds() -> list[ListingKind]:
+    """The kinds ``/search`` and ``/search/suggest`` look in when no type is asked for."""
+    return [declared.name for declared in listing_kinds if declared.global_search]
 
 
 class GeoPoint(BaseModel):

@@ -13,6 +13,7 @@ from typing import Any
 from bson import ObjectId
 
 from kwika.core.errors import NotFound
+from kwika.core.module import ListingKindDecl
 from kwika.modules import catalogue, providers, reference
 from kwika.modules.discovery import listings
 from kwika.modules.discovery.documents import ListingProvider
@@ -261,4 +262,39 @@ RECEIVERS: list[tuple[Any, Any]] = [
     (catalogue.signals.service_removed, service_removed),
     (catalogue.signals.promotion_changed, promotion_changed),
     (catalogue.signals.promotion_removed, promotion_removed),
+]
+
+
+# Declared by discovery's own spec (the owners do not know discovery). Order: the order the
+# global search and the rebuild take them in.
+BUILTIN_KINDS: list[ListingKindDecl] = [
+    ListingKindDecl(
+        "provider",
+        ids=providers.all_provider_ids,
+        refresh=provider_changed,
+        global_search=True,
+        label="providers",
+    ),
+    ListingKindDecl(
+        "company",
+        ids=providers.all_company_ids,
+        refresh=company_changed,
+        global_search=True,
+        label="companies",
+    ),
+    ListingKindDecl(
+        "service",
+        ids=catalogue.all_service_ids,
+        refresh=service_changed,
+        global_search=True,
+        label="services",
+    ),
+    # Experiences are services of another kind: the service refresh writes them.
+    ListingKindDecl("experience", global_search=True, label="experiences"),
+    ListingKindDecl(
+        "promotion",
+        ids=catalogue.all_promotion_ids,
+        refresh=promotion_changed,
+        label="promotions",
+    ),
 ]

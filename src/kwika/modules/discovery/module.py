@@ -11,6 +11,7 @@ module = ModuleSpec(
     task_modules=["kwika.modules.discovery.tasks"],
     # Listings follow what providers and the catalogue announce (feeds.py).
     receivers=feeds.RECEIVERS,
+    listing_kinds=feeds.BUILTIN_KINDS,
     schedules=[
         Schedule(
             "discovery.flush_views",

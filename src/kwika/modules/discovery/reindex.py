@@ -1,7 +1,8 @@
 """Rebuilding the read model from the owning modules (``kwika reindex``).
 
 For repairs after manual database fixes or a release that changes what cards show: every
-provider, company, service and promotion is read again through its module's public API;
+object of every declared listing kind (``ModuleSpec.listing_kinds``: providers, companies,
+services, promotions, and what other modules declare) is read again through its owner;
 listings nobody refreshed (their object is gone) are removed afterwards.
 """
 
@@ -12,8 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from bson import ObjectId
 
 from kwika.core import clock
-from kwika.modules import catalogue, providers
-from kwika.modules.discovery import feeds
+from kwika.core.module import listing_kinds
 from kwika.modules.discovery.documents import Listing
 
 Progress = Callable[[str, int], None]
@@ -34,23 +34,15 @@ async def _each(
 
 
 async def reindex(progress: Progress = lambda *_: None) -> dict[str, int]:
+    """Refresh every listing of every declared kind that lists its objects
+    (``ListingKindDecl.ids``); counts by the kind's label."""
     started = clock.now()
-    counts = {
-        "providers": await _each(
-            providers.all_provider_ids(), feeds.provider_changed, "providers", progress
-        ),
-        "companies": await _each(
-            providers.all_company_ids(), feeds.company_changed, "companies", progress
-        ),
-        "services": await _each(catalogue.all_service_ids(), _service, "services", progress),
-        "promotions": await _each(
-            catalogue.all_promotion_ids(), feeds.promotion_changed, "promotions", progress
-        ),
-    }
+    counts: dict[str, int] = {}
+    for declared in listing_kinds:
+        if declared.ids is None or declared.refresh is None:
+            continue  # fed by another kind's refresh (experiences are services)
+        label = declared.label or f"{declared.name}s"
+        counts[label] = await _each(declared.ids(), declared.refresh, label, progress)
     stale = await Listing.get_motor_collection().delete_many({"indexed_at": {"$lt": started}})
     counts["removed"] = stale.deleted_count
     return counts
-
-
-async def _service(service_id: ObjectId) -> None:
-    await feeds.service_changed(service_id)

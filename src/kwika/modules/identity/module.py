@@ -1,6 +1,7 @@
 from kwika.core.module import ModuleSpec
 from kwika.core.scheduler import Schedule
-from kwika.modules.identity import tasks
+from kwika.modules import notifications
+from kwika.modules.identity import signals, tasks
 from kwika.modules.identity.controllers import CONTROLLERS
 from kwika.modules.identity.documents import (
     AuthSession,
@@ -10,6 +11,7 @@ from kwika.modules.identity.documents import (
     User,
     VerificationCode,
 )
+from kwika.modules.identity.public import NotificationPeople
 from kwika.modules.identity.seed import demo_accounts
 from kwika.modules.identity.services.staff import bootstrap_admin
 
@@ -23,6 +25,10 @@ module = ModuleSpec(
     ],
     seeders=[demo_accounts],
     on_startup=[bootstrap_admin],
+    # Notifications asks for contacts and names through its People protocol, and its
+    # erasure is wired here: identity depends on notifications, never the reverse.
+    provides={notifications.People: NotificationPeople()},
+    receivers=[(signals.user_anonymised, notifications.erase_user)],
     tags=[
         {"name": "Auth", "description": "Sign-up, verification, sign-in, tokens, passwords"},
         {"name": "Users", "description": "Profiles and account settings"},

@@ -114,3 +114,14 @@ async def set_avatar(user_id: ObjectId, avatar_url: str | None) -> str | None:
     await User.get_motor_collection().update_one({"_id": user.id}, update)
     await signals.user_changed.send(user_id=user.id)
     return user.avatar
+
+
+class NotificationPeople:
+    """What notifications asks identity (``notifications.People``), provided through
+    identity's ModuleSpec so notifications never imports identity."""
+
+    async def contacts(self, user_id: ObjectId) -> Contacts:
+        return await get_contacts(user_id)
+
+    async def actors(self, user_ids: list[ObjectId]) -> dict[str, UserSummary]:
+        return await get_user_summaries(user_ids)

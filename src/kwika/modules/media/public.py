@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from kwika.core import ratelimit, runtime
 from kwika.core.errors import FieldError, NotFound, ValidationFailed
 from kwika.modules.media import service
-from kwika.modules.media.contexts import CONTEXTS, ContextRule, get_rule
+from kwika.modules.media.contexts import ContextRule, get_rule, rule_of
 from kwika.modules.media.documents import StoredFile, UsedBy
 from kwika.modules.media.formats import as_stream, canonical
 
@@ -103,8 +103,8 @@ def _oid(value: str | ObjectId) -> ObjectId:
 
 
 def context_rule(context: str) -> ContextRule:
-    """Formats, size limits and privacy of a context (see ``media.contexts.CONTEXTS``)."""
-    return CONTEXTS[context]
+    """Formats, size limits and privacy of a context (``ModuleSpec.upload_contexts``)."""
+    return rule_of(context)
 
 
 async def store(

@@ -8,11 +8,31 @@ from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from kwika.core import clock
+from kwika.core.module import ConversationContextDecl, conversation_contexts
 
 ConversationKind = Literal["direct", "group"]
-ContextType = Literal["service", "booking", "event", "job", "general"]
+# "general" or a type declared in ``ModuleSpec.conversation_contexts`` (``CONTEXT_TYPES``).
+ContextType = str
 MessageType = Literal["text", "attachment", "event_invitation", "system"]
 ParticipantRole = Literal["owner", "admin", "member"]
+
+
+GENERAL = "general"
+# Declared in advance for the modules that will own them (bookings, events, jobs); the
+# catalogue declares "service" with its resolver. Registered through messaging's own spec.
+BUILTIN_CONTEXT_TYPES: tuple[ConversationContextDecl, ...] = (
+    ConversationContextDecl("booking", description="A booking"),
+    ConversationContextDecl("event", description="An event"),
+    ConversationContextDecl("job", description="A job"),
+)
+
+
+def is_context_type(name: str) -> bool:
+    return name == GENERAL or name in conversation_contexts
+
+
+def context_type_names() -> list[str]:
+    return [*conversation_contexts.names(), GENERAL]
 
 
 class ConversationContext(BaseModel):

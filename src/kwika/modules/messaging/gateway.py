@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import Field
 
 from kwika.core.errors import ValidationFailed
-from kwika.core.realtime import Connection, emit_to_connection, on
+from kwika.core.module import SocketHandler
+from kwika.core.realtime import Connection, emit_to_connection
 from kwika.core.schemas import RequestSchema
 from kwika.modules.messaging.constants import EVENT_MESSAGE_SENT
 from kwika.modules.messaging.schemas import DirectMessageIn, MarkReadIn
@@ -30,7 +31,6 @@ def _payload(data: Any) -> dict[str, Any]:
     return data
 
 
-@on("send_message")
 async def send_message(connection: Connection, data: Any) -> dict[str, Any]:
     """``{conversation_id | receiver_id, content, attachments?, reply_to?, client_id?}``:
     the sender's socket gets ``message_sent``, everyone else ``new_message``."""
@@ -41,13 +41,11 @@ async def send_message(connection: Connection, data: Any) -> dict[str, Any]:
     return payload
 
 
-@on("typing")
 async def typing(connection: Connection, data: Any) -> None:
     ref = ConversationRef.model_validate(_payload(data))
     await messages.typing(connection.user_id, ref.conversation_id, True)
 
 
-@on("stop_typing")
 async def stop_typing(connection: Connection, data: Any) -> None:
     ref = ConversationRef.model_validate(_payload(data))
     await messages.typing(connection.user_id, ref.conversation_id, False)
@@ -59,13 +57,21 @@ async def _read(connection: Connection, data: Any) -> dict[str, Any]:
     return result.model_dump(mode="json")
 
 
-@on("mark_read")
 async def mark_read(connection: Connection, data: Any) -> dict[str, Any]:
     """``{conversation_id, message_ids?}``: read receipts (``messages_read`` to the others)."""
     return await _read(connection, data)
 
 
-@on("messages_read")
 async def messages_read(connection: Connection, data: Any) -> dict[str, Any]:
     """The same as ``mark_read``, under the name of the event it causes."""
     return await _read(connection, data)
+
+
+# Declared through messaging's ModuleSpec; the registry registers them with the server.
+HANDLERS = [
+    SocketHandler("send_message", send_message),
+    SocketHandler("typing", typing),
+    SocketHandler("stop_typing", stop_typing),
+    SocketHandler("mark_read", mark_read),
+    SocketHandler("messages_read", messages_read),
+]

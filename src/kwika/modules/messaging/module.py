@@ -1,8 +1,13 @@
 from kwika.core.module import ModuleSpec
 from kwika.modules.identity.signals import user_anonymised
-from kwika.modules.messaging import gateway  # noqa: F401 - declares the Socket.IO handlers
+from kwika.modules.messaging import gateway
 from kwika.modules.messaging.controllers import CONTROLLERS
-from kwika.modules.messaging.documents import Conversation, Message, Participant
+from kwika.modules.messaging.documents import (
+    BUILTIN_CONTEXT_TYPES,
+    Conversation,
+    Message,
+    Participant,
+)
 from kwika.modules.messaging.services.erasure import erase_user
 
 module = ModuleSpec(
@@ -11,6 +16,8 @@ module = ModuleSpec(
     documents=[Conversation, Participant, Message],
     task_modules=["kwika.modules.messaging.tasks"],
     receivers=[(user_anonymised, erase_user)],
+    socket_handlers=gateway.HANDLERS,
+    conversation_contexts=BUILTIN_CONTEXT_TYPES,
     tags=[
         {
             "name": "Messages",

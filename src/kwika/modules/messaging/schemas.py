@@ -16,6 +16,7 @@ from kwika.modules.messaging.constants import (
     GrantedRole,
     MuteDuration,
 )
+from kwika.modules.messaging.documents import context_type_names, is_context_type
 
 _HEX24 = re.compile(r"^[0-9a-fA-F]{24}$")
 
@@ -45,13 +46,25 @@ class ContextIn(RequestSchema):
     """What the conversation is about. There is no `title`: the server shows a service's
     own title, and none for bookings, events and jobs (a `title` sent is ignored)."""
 
-    type: Literal["service", "booking", "event", "job", "general"] = "general"
+    type: str = Field(
+        default="general",
+        max_length=64,
+        description="`general`, `service`, `booking`, `event`, `job`, or a type another "
+        "module declares",
+    )
     id: str | None = Field(
         default=None,
         max_length=64,
         description="A service or experience id (must exist: 404 otherwise), or the id of "
         "the booking, event or job",
     )
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if not is_context_type(value):
+            raise ValueError(f"Unknown context type. Use one of: {', '.join(context_type_names())}")
+        return value
 
     @model_validator(mode="after")
     def _id_for_typed_context(self) -> ContextIn:

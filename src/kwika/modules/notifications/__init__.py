@@ -10,13 +10,19 @@ Public API for other modules:
 
 from kwika.modules.notifications.constants import NOTIFICATION_TYPES, NotificationType
 from kwika.modules.notifications.delivery import send_direct
+from kwika.modules.notifications.erasure import erase_user
+from kwika.modules.notifications.people import Actor, People, Recipient
 from kwika.modules.notifications.schemas import NotificationOut
 from kwika.modules.notifications.service import notify, notify_many
 
 __all__ = [
     "NOTIFICATION_TYPES",
+    "Actor",
     "NotificationOut",
     "NotificationType",
+    "People",
+    "Recipient",
+    "erase_user",
     "notify",
     "notify_many",
     "send_direct",

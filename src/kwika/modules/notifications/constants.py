@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal
 
-# Seed 003 12.1.1's enum, the types its examples use, and those the other specs need.
-NotificationType = Literal[
+from kwika.core.module import (
+    NotificationTypeDecl,
+    TemplateFolder,
+    WhatsAppTemplate,
+    notification_types,
+    whatsapp_templates,
+)
+
+# Any declared type: modules declare theirs in ``ModuleSpec.notification_types``.
+NotificationType = str
+
+# Seed 003 12.1.1's enum, the types its examples use, and those the other specs need,
+# declared in advance by notifications (``BUILTIN_TYPES``) until their modules exist.
+_ADVANCE_TYPES: tuple[str, ...] = (
     # seed 003 12.1.1
     "glow",
     "echo",
@@ -54,8 +66,9 @@ NotificationType = Literal[
     "application_status",
     # identity's security alerts
     "security",
-]
-NOTIFICATION_TYPES: tuple[str, ...] = get_args(NotificationType)
+)
+# The types declared in advance (registered types: ``notification_types``).
+NOTIFICATION_TYPES: tuple[str, ...] = _ADVANCE_TYPES
 
 Channel = Literal["email", "sms", "push", "whatsapp"]
 CHANNELS: tuple[Channel, ...] = ("push", "email", "sms", "whatsapp")
@@ -97,8 +110,10 @@ CATEGORY_TYPES: dict[str, tuple[str, ...]] = {
     "marketing": ("broadcast",),
     "security_alerts": ("security", "password_changed", "password_reset"),
 }
+# The preference categories are notifications' own vocabulary (the switches of the settings
+# screen); a module's notification type joins one of them.
 CATEGORIES: tuple[str, ...] = tuple(CATEGORY_TYPES)
-TYPE_CATEGORY: dict[str, str] = {
+_ADVANCE_CATEGORY: dict[str, str] = {
     type_: category for category, types in CATEGORY_TYPES.items() for type_ in types
 }
 
@@ -165,3 +180,64 @@ WHATSAPP_FOR_TYPE: dict[str, str] = {
 
 # Seed 003 12.1.1: where the front-end navigates for each type.
 SYSTEM_ACTOR_TYPES = {"system", "general", "broadcast"}
+
+# Registered through notifications' own ModuleSpec, the same way other modules do.
+BUILTIN_TYPES: tuple[NotificationTypeDecl, ...] = tuple(
+    NotificationTypeDecl(
+        name=type_,
+        category=_ADVANCE_CATEGORY[type_],
+        email_template=EMAIL_TEMPLATES.get(type_),
+        whatsapp_template=WHATSAPP_FOR_TYPE.get(type_),
+        system_actor=type_ in SYSTEM_ACTOR_TYPES,
+    )
+    for type_ in _ADVANCE_TYPES
+)
+BUILTIN_WHATSAPP_TEMPLATES: tuple[WhatsAppTemplate, ...] = tuple(
+    WhatsAppTemplate(name, parameters) for name, parameters in WHATSAPP_TEMPLATES.items()
+)
+TEMPLATES = TemplateFolder("kwika.modules.notifications", "templates")
+
+
+def _check_categories() -> None:
+    for declared in notification_types:
+        if declared.category not in CATEGORY_TYPES:
+            owner = notification_types.owner(declared.name)
+            raise RuntimeError(
+                f"Notification type '{declared.name}' of {owner} has an unknown category "
+                f"'{declared.category}'; use one of: {', '.join(CATEGORIES)}"
+            )
+
+
+notification_types.on_change(_check_categories)
+
+
+# ---------------------------------------------------------------------------- lookups
+
+
+def is_known(type_: str) -> bool:
+    return type_ in notification_types
+
+
+def category_of(type_: str) -> str:
+    declared = notification_types.get(type_)
+    return declared.category if declared else "system"
+
+
+def email_template_of(type_: str) -> str | None:
+    declared = notification_types.get(type_)
+    return declared.email_template if declared else None
+
+
+def whatsapp_template_of(type_: str) -> str | None:
+    declared = notification_types.get(type_)
+    return declared.whatsapp_template if declared else None
+
+
+def whatsapp_parameters(template: str) -> tuple[str, ...] | None:
+    declared = whatsapp_templates.get(template)
+    return declared.parameters if declared else None
+
+
+def is_system_actor(type_: str) -> bool:
+    declared = notification_types.get(type_)
+    return bool(declared and declared.system_actor)

@@ -16,17 +16,17 @@ from pymongo.errors import DuplicateKeyError
 from kwika.core import clock, runtime
 from kwika.core.broker import after_success
 from kwika.integrations.whatsapp import whatsapp_number
-from kwika.modules.identity import Contacts
 from kwika.modules.notifications import preferences
 from kwika.modules.notifications.constants import (
     CANCELLED_STATUSES,
     CHANNELS,
-    EMAIL_TEMPLATES,
-    WHATSAPP_FOR_TYPE,
-    WHATSAPP_TEMPLATES,
     Channel,
+    email_template_of,
+    whatsapp_parameters,
+    whatsapp_template_of,
 )
 from kwika.modules.notifications.documents import Delivery, Notification, PushDevice
+from kwika.modules.notifications.people import Recipient as Contacts
 from kwika.modules.notifications.rendering import NOTIFICATION_LAYOUT, Rendered, exists, render
 from kwika.modules.notifications.tasks import enqueue_delivery
 
@@ -65,7 +65,7 @@ async def store(delivery: Delivery) -> Delivery | None:
 
 def whatsapp_spec(template: str, context: dict[str, Any]) -> dict[str, Any] | None:
     """The approved WhatsApp template and its ordered parameters, when all are known."""
-    names = WHATSAPP_TEMPLATES.get(template)
+    names = whatsapp_parameters(template)
     if names is None or any(context.get(n) in (None, "") for n in names):
         return None
     language = runtime.get().settings.whatsapp.template_language
@@ -85,7 +85,7 @@ def email_template(notification: Notification, chosen: str | None) -> str:
     status = str(notification.data.get("status", "")).lower()
     if notification.type == "booking_status_changed" and status in CANCELLED_STATUSES:
         return "booking_cancellation"
-    return EMAIL_TEMPLATES.get(notification.type, GENERIC_TEMPLATE)
+    return email_template_of(notification.type) or GENERIC_TEMPLATE
 
 
 def absolute_url(path: str | None) -> str | None:
@@ -185,7 +185,7 @@ def _message(
         return template, _render(template, "email", context), data, headers
     rendered = _render(template, "sms", context)
     if channel == "whatsapp":
-        name = WHATSAPP_FOR_TYPE.get(notification.type)
+        name = whatsapp_template_of(notification.type)
         values = {
             "guest_name": context["first_name"],
             "recipient_name": context["first_name"],

@@ -1,7 +1,6 @@
 from kwika.core.module import ModuleSpec
 from kwika.core.scheduler import Schedule
-from kwika.modules.identity.signals import user_anonymised
-from kwika.modules.notifications import erasure, tasks
+from kwika.modules.notifications import constants, tasks
 from kwika.modules.notifications.controllers import CONTROLLERS
 from kwika.modules.notifications.documents import (
     Delivery,
@@ -16,7 +15,11 @@ module = ModuleSpec(
     documents=[Notification, Delivery, NotificationPreferences, PushDevice],
     task_modules=["kwika.modules.notifications.tasks"],
     schedules=[Schedule("notifications.sweep_deliveries", tasks.sweep_deliveries, lambda s: 60)],
-    receivers=[(user_anonymised, erasure.erase_user)],
+    # Erasure on identity.user_anonymised is wired by identity's spec: identity depends on
+    # notifications, so notifications never imports identity.
+    notification_types=constants.BUILTIN_TYPES,
+    whatsapp_templates=constants.BUILTIN_WHATSAPP_TEMPLATES,
+    notification_templates=[constants.TEMPLATES],
     tags=[
         {
             "name": "Notifications",

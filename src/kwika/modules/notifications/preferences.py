@@ -12,11 +12,11 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
+from kwika.modules.notifications import constants
 from kwika.modules.notifications.constants import (
     CHANNEL_DEFAULT_ENABLED,
     CHANNELS,
     SECURITY_CATEGORY,
-    TYPE_CATEGORY,
     Channel,
     default_switches,
 )
@@ -107,7 +107,7 @@ async def set_values(user_id: ObjectId, leaves: dict[str, Any]) -> None:
 
 
 def category_of(type_: str) -> str:
-    return TYPE_CATEGORY.get(type_, "system")
+    return constants.category_of(type_)
 
 
 def is_security(type_: str) -> bool:

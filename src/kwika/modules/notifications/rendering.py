@@ -11,10 +11,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    PackageLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
 from markupsafe import Markup
 
-_loader = PackageLoader("kwika.modules.notifications", "templates")
+from kwika.core.module import template_folders
+
+
+class _Folders(BaseLoader):
+    """Every registered template folder (``ModuleSpec.notification_templates``), in the
+    order modules were loaded (notifications' own first)."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Any]:
+        for folder in template_folders:
+            try:
+                return PackageLoader(folder.package, folder.path).get_source(environment, template)
+            except TemplateNotFound:
+                continue
+        raise TemplateNotFound(template)
+
+
+_loader = _Folders()
 _plain = Environment(loader=_loader, autoescape=False, undefined=StrictUndefined)  # noqa: S701
 _html = Environment(
     loader=_loader, autoescape=select_autoescape(default=True), undefined=StrictUndefined

@@ -18,15 +18,15 @@ from kwika.core.pagination import PageParams
 from kwika.core.realtime import emit_to_user
 from kwika.core.security import BadSignature, SignatureExpired
 from kwika.core.tokens import Principal
-from kwika.modules.identity import get_contacts, get_user_summaries
 from kwika.modules.notifications import delivery, preferences
 from kwika.modules.notifications.constants import (
     CATEGORIES,
-    NOTIFICATION_TYPES,
-    SYSTEM_ACTOR_TYPES,
     NotificationType,
+    is_known,
+    is_system_actor,
 )
 from kwika.modules.notifications.documents import Notification, PushDevice
+from kwika.modules.notifications.people import people
 from kwika.modules.notifications.schemas import (
     ActorOut,
     MarkedOut,
@@ -64,7 +64,7 @@ def _system_actor() -> ActorOut:
 
 async def _outputs(rows: list[Notification]) -> list[NotificationOut]:
     actor_ids = list({row.actor_id for row in rows if row.actor_id is not None})
-    actors = await get_user_summaries(actor_ids) if actor_ids else {}
+    actors = await people().actors(actor_ids) if actor_ids else {}
     out = []
     for row in rows:
         actor: ActorOut | None = None
@@ -77,7 +77,7 @@ async def _outputs(rows: list[Notification]) -> list[NotificationOut]:
                 username=summary.username,
                 avatar=summary.avatar,
             )
-        elif row.type in SYSTEM_ACTOR_TYPES:
+        elif is_system_actor(row.type):
             actor = _system_actor()
         out.append(
             NotificationOut(
@@ -128,14 +128,15 @@ async def notify(
     and tells nobody. Elsewhere (actors, scripts) it happens at once. The returned
     notification (its ``id`` included) is what will be stored.
 
-    ``data`` must be JSON-serialisable; email templates read it (``EMAIL_TEMPLATES``).
+    ``data`` must be JSON-serialisable; email templates read it (the type's
+    ``NotificationTypeDecl.email_template``).
     Returns ``None`` when the user does not exist (deleted meanwhile).
     """
-    if type not in NOTIFICATION_TYPES:
+    if not is_known(type):
         raise ValueError(f"unknown notification type {type!r}")
     recipient = parse_id(user_id, "User")
     try:
-        contacts = await get_contacts(recipient)
+        contacts = await people().contacts(recipient)
     except NotFound:
         log.info("notify: user %s does not exist; %s dropped", recipient, type)
         return None

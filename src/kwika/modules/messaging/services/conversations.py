@@ -17,10 +17,10 @@ from kwika.core.errors import (
     ValidationFailed,
 )
 from kwika.core.ids import parse_id, try_parse_id
+from kwika.core.module import conversation_contexts
 from kwika.core.pagination import PageParams
 from kwika.core.ratelimit import limit
 from kwika.core.realtime import emit_to_users
-from kwika.modules import catalogue
 from kwika.modules.identity import get_user_summaries, get_user_summary
 from kwika.modules.messaging.constants import (
     EVENT_CONVERSATION_UPDATED,
@@ -28,7 +28,12 @@ from kwika.modules.messaging.constants import (
     ConversationFilter,
     GrantedRole,
 )
-from kwika.modules.messaging.documents import Conversation, ConversationContext, Participant
+from kwika.modules.messaging.documents import (
+    GENERAL,
+    Conversation,
+    ConversationContext,
+    Participant,
+)
 from kwika.modules.messaging.schemas import (
     ArchiveOut,
     ContextIn,
@@ -43,28 +48,22 @@ from kwika.modules.messaging.services import views
 ADMIN_ROLES = ("owner", "admin")
 
 
-# Context types whose object is owned by a module that exists: the object is looked up and
-# its title is the one shown. The others (booking, event, job) keep the id only, with no
-# title, until their module exists: text a caller sends is never shown as a context title.
-CHECKED_CONTEXTS = ("service",)
-
-
 async def resolve_context(
     data: ContextIn | None, people: list[ObjectId]
 ) -> ConversationContext | None:
-    """What a conversation between ``people`` is about, as the server knows it. A service
-    (or experience) must exist and be active, or belong to one of ``people``: 404
-    otherwise, so an inactive listing's title is shown only to its owner's conversations."""
-    if data is None or data.type == "general":
+    """What a conversation between ``people`` is about, as the server knows it. A type
+    declared with a resolver (the catalogue's ``service``: must exist and be active, or
+    belong to one of ``people``, 404 otherwise) shows its owner's title; the others keep the
+    id only, with no title, until their module resolves them: text a caller sends is never
+    shown as a context title."""
+    if data is None or data.type == GENERAL:
         return None
     assert data.id is not None  # ContextIn requires it for a typed context
-    if data.type not in CHECKED_CONTEXTS:
+    declared = conversation_contexts.get(data.type)
+    if declared is None or declared.resolve is None:
         return ConversationContext(type=data.type, id=data.id)
-    service = await catalogue.get_service(data.id)  # 404 "Service not found"
-    owned = service.owner_id in {str(p) for p in people}
-    if service.status != "active" and not owned:
-        raise NotFound("Service not found")
-    return ConversationContext(type="service", id=service.id, title=service.title)
+    found = await declared.resolve(data.id, people)
+    return ConversationContext(type=data.type, id=found.id, title=found.title)
 
 
 def direct_key(a: ObjectId, b: ObjectId, context: ConversationContext | None) -> str:
