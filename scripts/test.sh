@@ -19,4 +19,5 @@ if [ -n "${CI:-}" ]; then
 fi
 
 .venv/bin/ruff check src tests scripts $( [ -d benchmarks ] && echo benchmarks )
+.venv/bin/lint-imports
 .venv/bin/python -m pytest "$@"
