@@ -91,9 +91,7 @@ async def test_a_declared_conversation_context_starts_a_conversation(platform, c
 
     assert started.status_code == 201, started.text
     conversation = data(
-        await client.get(
-            f"/conversations/{data(started)['conversation_id']}", headers=ann.headers
-        )
+        await client.get(f"/conversations/{data(started)['conversation_id']}", headers=ann.headers)
     )
     assert conversation["context"]["type"] == "platform_thing"
     assert conversation["context"]["title"] == "Blue bicycle"

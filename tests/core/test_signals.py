@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 
 from kwika.core.errors import Conflict
-from kwika.core.signals import Guard, Signal, Veto
+from kwika.core.signals import Check, Signal, Veto
 
 
 async def test_a_guard_without_receivers_allows_everything():
-    guard = Guard("test.deletion")
+    guard = Check("test.deletion")
 
     assert await guard.check(item_id=1) is None
     await guard.enforce(item_id=1)
 
 
 async def test_the_first_veto_wins_and_carries_its_reason_and_data():
-    guard = Guard("test.deletion")
+    guard = Check("test.deletion")
     calls = []
 
     async def allows(item_id):
@@ -45,7 +45,7 @@ async def test_the_first_veto_wins_and_carries_its_reason_and_data():
 
 
 async def test_a_plain_string_is_a_veto_and_disconnecting_lifts_it():
-    guard = Guard("test.deletion")
+    guard = Check("test.deletion")
 
     async def refuses(item_id):
         return "in use"

@@ -22,7 +22,7 @@ from pydantic import BaseModel, create_model
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kwika.core.scheduler import Schedule
-from kwika.core.signals import Guard, GuardReceiver, Receiver, Signal
+from kwika.core.signals import Check, CheckReceiver, Receiver, Signal
 
 Seeder = Callable[["SeedContext"], Awaitable[int]]
 StartupHook = Callable[[], Awaitable[None]]
@@ -317,7 +317,7 @@ class ModuleSpec:
     # (signal of another module, receiver of this one): the receiver runs in the background
     # once the sender's change succeeded (retried). (check of another module, answerer):
     # runs in the asking request and may veto. Connected by the registry.
-    receivers: Sequence[tuple[Signal, Receiver] | tuple[Guard, GuardReceiver]] = ()
+    receivers: Sequence[tuple[Signal, Receiver] | tuple[Check, CheckReceiver]] = ()
     tags: Sequence[dict[str, str]] = field(default_factory=tuple)
     # Vocabulary (see the module docstring).
     notification_types: Sequence[NotificationTypeDecl] = ()

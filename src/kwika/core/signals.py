@@ -1,9 +1,10 @@
-"""In-process signals and guards: a module announces what happened, or asks whether it may
+"""In-process signals and checks: a module announces what happened, or asks whether it may
 do something; other modules react.
 
 A module that must not depend on another (identity must not import media, which already
-depends on identity) declares a :class:`Signal` or a :class:`Guard`; receivers are connected
-through ``ModuleSpec.receivers`` by the registry, so the wiring is in one place.
+depends on identity) declares a :class:`Signal` or a :class:`Check` (not "guard": Litestar's
+route guards are another thing); receivers are connected through ``ModuleSpec.receivers``
+by the registry, so the wiring is in one place.
 """
 
 from __future__ import annotations
@@ -51,10 +52,10 @@ class Veto:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-GuardReceiver = Callable[..., Awaitable["Veto | str | None"]]
+CheckReceiver = Callable[..., Awaitable["Veto | str | None"]]
 
 
-class Guard:
+class Check:
     """A named question another module may answer "no" to: may this service be deleted?
 
     Receivers return ``None`` to allow, or a reason (``str`` or :class:`Veto`) to refuse.
@@ -64,13 +65,13 @@ class Guard:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._receivers: list[GuardReceiver] = []
+        self._receivers: list[CheckReceiver] = []
 
-    def connect(self, receiver: GuardReceiver) -> None:
+    def connect(self, receiver: CheckReceiver) -> None:
         if receiver not in self._receivers:
             self._receivers.append(receiver)
 
-    def disconnect(self, receiver: GuardReceiver) -> None:
+    def disconnect(self, receiver: CheckReceiver) -> None:
         if receiver in self._receivers:
             self._receivers.remove(receiver)
 
@@ -90,4 +91,4 @@ class Guard:
             raise Conflict(veto.reason, code="IN_USE", data=veto.data or None)
 
     def __repr__(self) -> str:
-        return f"Guard({self.name!r})"
+        return f"Check({self.name!r})"

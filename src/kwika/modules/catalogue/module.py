@@ -17,7 +17,7 @@ from kwika.modules.providers.signals import (
 
 async def company_gone(company_id: ObjectId, owner_id: ObjectId) -> None:
     """Receiver of ``providers.company_deleted``: its catalogues, categories and promotions
-    go with it (its services were moved or deleted first: the guard saw to that)."""
+    go with it (its services were moved or deleted first: the check saw to that)."""
     await catalogues.delete_for_company(company_id)
     await promotions.delete_for_company(company_id)
 
