@@ -52,7 +52,9 @@ async def peek(scope: str, subject: str) -> Usage:
     key = _key(scope, subject)
     try:
         async with runtime.get().redis.pipeline(transaction=False) as pipe:
-            count, ttl_ms = await pipe.get(key).pttl(key).execute()
+            pipe.get(key)
+            pipe.pttl(key)
+            count, ttl_ms = await pipe.execute()
     except REDIS_DOWN as exc:
         raise DependencyUnavailable("redis") from exc
     return Usage(int(count or 0), _seconds(int(ttl_ms)) if ttl_ms and ttl_ms > 0 else 0)

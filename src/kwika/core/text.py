@@ -59,4 +59,4 @@ def text_list(item_max_length: int = 100) -> Any:
     item = Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=item_max_length)
     ]
-    return Annotated[list[item], BeforeValidator(split_text_list), AfterValidator(_unique)]  # type: ignore[valid-type]
+    return Annotated[list[item], BeforeValidator(split_text_list), AfterValidator(_unique)]
