@@ -29,6 +29,7 @@ from kwika.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from kwika.core.ids import id_of
 from kwika.core.pagination import PageParams
 from kwika.core.security import BadSignature, SignatureExpired
 from kwika.core.tokens import Principal
@@ -302,7 +303,7 @@ async def delete(principal: Principal, upload_id: str) -> None:
         {"_id": file.id, "used_by": {"$size": 0}}
     )
     if result.deleted_count != 1:
-        current = await service.find(file.id)
+        current = await service.find(id_of(file))
         if current is not None and current.used_by:
             raise BadRequest(
                 "File is in use and cannot be deleted",

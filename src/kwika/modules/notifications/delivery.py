@@ -157,7 +157,7 @@ async def _addresses(channel: Channel, contacts: Contacts, user_id: ObjectId) ->
         return [contacts.phone] if contacts.phone and contacts.phone_verified else []
     devices = (
         await PushDevice.find({"user_id": user_id})
-        .sort([("last_seen_at", -1), ("_id", -1)])
+        .sort("-last_seen_at", "-_id")
         .limit(MAX_PUSH_DEVICES)
         .to_list()
     )

@@ -111,7 +111,7 @@ async def list_catalogues(
     total = await Catalogue.find(query).count()
     catalogues = (
         await Catalogue.find(query)
-        .sort([("display_order", 1), ("created_at", 1), ("_id", 1)])
+        .sort("+display_order", "+created_at", "+_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -186,11 +186,7 @@ async def list_categories(company_id: str, paging: PageParams) -> Page[CategoryO
     query = {"company_id": ObjectId(company.id)}
     total = await Category.find(query).count()
     categories = (
-        await Category.find(query)
-        .sort([("name_key", 1)])
-        .skip(paging.skip)
-        .limit(paging.limit)
-        .to_list()
+        await Category.find(query).sort("+name_key").skip(paging.skip).limit(paging.limit).to_list()
     )
     return paging.build([category_out(c) for c in categories], total)
 

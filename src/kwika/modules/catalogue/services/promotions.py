@@ -13,7 +13,7 @@ from kwika.core import access, clock
 from kwika.core.auth import ClientContext
 from kwika.core.errors import FieldError, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.money import from_minor
 from kwika.core.pagination import PageParams
 from kwika.core.text import search_key
@@ -179,7 +179,7 @@ async def list_mine(
     total = await Promotion.find(query).count()
     found = (
         await Promotion.find(query)
-        .sort([("created_at", -1), ("_id", -1)])
+        .sort("-created_at", "-_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -304,7 +304,7 @@ async def delete(principal: Principal, promotion_id: str, client: ClientContext)
         raise NotFound("Promotion not found")
     if promotion.image:
         await media.release(promotion.image.file_id, _use(promotion.id), delete_if_unused=True)
-    await pages.promotion_removed(promotion_id=promotion.id)
+    await pages.promotion_removed(promotion_id=id_of(promotion))
     await activity.record(
         activity.Actor("user", principal.id),
         "promotion.deleted",
@@ -335,7 +335,7 @@ async def set_image(
         raise NotFound("Promotion not found")
     if promotion.image and promotion.image.file_id != image.file_id:
         await media.release(promotion.image.file_id, use, delete_if_unused=True)
-    await pages.promotion_changed(promotion_id=promotion.id)
+    await pages.promotion_changed(promotion_id=id_of(promotion))
     return await _out(await _owned(principal, promotion.id))  # type: ignore[arg-type]
 
 

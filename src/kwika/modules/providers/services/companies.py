@@ -13,7 +13,7 @@ from kwika.core import access, clock
 from kwika.core.auth import ClientContext
 from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.pagination import Page, PageParams
 from kwika.core.text import search_key
 from kwika.core.tokens import Principal
@@ -85,7 +85,7 @@ async def create(principal: Principal, data: CompanyIn, client: ClientContext) -
         await company.insert()
     except DuplicateKeyError:
         raise _name_taken() from None
-    await pages.company_changed(company_id=company.id)
+    await pages.company_changed(company_id=id_of(company))
     await activity.record(
         activity.Actor("user", principal.id),
         "company.created",
@@ -102,7 +102,7 @@ async def list_mine(principal: Principal, paging: PageParams) -> Page[CompanyOut
     total = await Company.find(query).count()
     companies = (
         await Company.find(query)
-        .sort([("created_at", -1), ("_id", -1)])
+        .sort("-created_at", "-_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -182,7 +182,7 @@ async def update(
         )
     except DuplicateKeyError:
         raise _name_taken() from None
-    await pages.company_changed(company_id=company.id)
+    await pages.company_changed(company_id=id_of(company))
     await activity.record(
         activity.Actor("user", principal.id),
         "company.updated",

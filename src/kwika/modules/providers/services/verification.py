@@ -19,7 +19,7 @@ from pymongo.errors import DuplicateKeyError
 from kwika.core import clock, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.money import MoneyError, normalize_currency, to_minor
 from kwika.core.pagination import PageParams
 from kwika.core.text import search_key, search_keys
@@ -244,7 +244,7 @@ async def sync_profile(user_id: ObjectId) -> bool:
     elif not verified:
         update["$unset"] = {"verified_at": ""}
     await ProviderProfile.get_motor_collection().update_one({"_id": profile.id}, update)
-    await pages.provider_changed(provider_id=profile.id)
+    await pages.provider_changed(provider_id=id_of(profile))
     return verified
 
 
@@ -531,7 +531,7 @@ async def list_verifications(
     total = await Verification.find(query).count()
     requests = (
         await Verification.find(query)
-        .sort([("submitted_at", 1), ("_id", 1)])
+        .sort("+submitted_at", "+_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
