@@ -189,7 +189,7 @@ async def receive(upload_id: str, token: str | None, chunks: AsyncIterator[bytes
             if received > rule.largest:
                 raise service.too_large(rule.largest, received)
             spool.write(chunk)
-        ingested = await service.ingest(owner_id, rule, spool)  # type: ignore[arg-type]
+        ingested = await service.ingest(owner_id, rule, spool)
     ttl = runtime.get().settings.media.upload_url_ttl_seconds
     now = clock.now()
     fields = {
@@ -343,7 +343,7 @@ def contexts() -> list[ContextOut]:
             name=rule.name,
             description=rule.description,
             allowed_types=rule.allowed_content_types,
-            max_size=dict(rule.limits),
+            max_size=dict(rule.limits.items()),
             private=rule.private,
         )
         for rule in CONTEXTS.values()

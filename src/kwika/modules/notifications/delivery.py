@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
 from kwika.core.broker import after_success
+from kwika.core.ids import id_of
 from kwika.integrations.whatsapp import whatsapp_number
 from kwika.modules.identity import Contacts
 from kwika.modules.notifications import preferences
@@ -49,7 +50,7 @@ async def store(delivery: Delivery) -> Delivery | None:
         await delivery.insert()
     except DuplicateKeyError:
         return None
-    delivery_id = delivery.id
+    delivery_id = id_of(delivery)
 
     async def release() -> None:
         await Delivery.get_motor_collection().update_one(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from beanie import SortDirection
+from beanie import PydanticObjectId, SortDirection
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 
@@ -365,7 +365,9 @@ async def _phone(draft: _Draft, owner_id: ObjectId) -> None:
         draft.put("business_phone", None)
         return
     phone = await providers.verified_business_phone(owner_id, draft.data.business_phone_id)
-    draft.put("business_phone", PhoneRef(id=ObjectId(phone.id), phone_number=phone.phone_number))
+    draft.put(
+        "business_phone", PhoneRef(id=PydanticObjectId(phone.id), phone_number=phone.phone_number)
+    )
 
 
 async def _draft(

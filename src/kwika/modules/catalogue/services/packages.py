@@ -140,7 +140,7 @@ async def update(
             if name == "features" and not value:
                 raise ValidationFailed.single("features", "List at least one feature")
             changes[name] = value or []
-    price = package.price_minor
+    price: int | None = package.price_minor
     if "price" in sent:
         price = minor(data.price, service.currency, "price")
         if price is None or price <= 0:

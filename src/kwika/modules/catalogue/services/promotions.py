@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 
@@ -75,7 +76,9 @@ async def _attach_image(
     if file.kind != "image" or file.file_url is None:
         await media.release(file.id, _use(promotion_id))
         raise ValidationFailed.single("image_id", "This file is not an image")
-    return FileRef(file_id=ObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url)
+    return FileRef(
+        file_id=PydanticObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url
+    )
 
 
 async def _owned(principal: Principal, promotion_id: str | ObjectId) -> Promotion:
@@ -325,7 +328,9 @@ async def set_image(
     use = _use(promotion.id, promotion.name)
     file = await media.store_upload(principal.id, "promotion_image", upload, used_by=use)
     assert file.file_url is not None
-    image = FileRef(file_id=ObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url)
+    image = FileRef(
+        file_id=PydanticObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url
+    )
     result = await Promotion.get_motor_collection().update_one(
         {"_id": promotion.id, "owner_id": principal.id},
         {"$set": {"image": image.model_dump(), "updated_at": clock.now()}},

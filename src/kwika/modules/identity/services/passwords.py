@@ -10,7 +10,12 @@ from kwika.core.errors import BadRequest, Conflict, FieldError, ValidationFailed
 from kwika.core.ids import id_of
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
-from kwika.modules.identity.constants import RESET_IP_LIMIT, RESET_WINDOW_SECONDS, Purpose
+from kwika.modules.identity.constants import (
+    RESET_IP_LIMIT,
+    RESET_WINDOW_SECONDS,
+    CodeChannel,
+    Purpose,
+)
 from kwika.modules.identity.documents import User
 from kwika.modules.identity.schemas import (
     ChangePasswordIn,
@@ -200,6 +205,7 @@ async def _store_password(user: User, password: str) -> None:
 
 
 async def alert_password_changed(user: User, how: str) -> None:
+    channel: CodeChannel
     channel, address = ("email", user.email) if user.email else ("sms", user.phone)
     if not address:
         return

@@ -15,7 +15,7 @@ from kwika.core.ids import id_of
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
 from kwika.modules.identity import signals
-from kwika.modules.identity.constants import Purpose
+from kwika.modules.identity.constants import CodeChannel, Purpose
 from kwika.modules.identity.documents import PendingContact, TwoFactor, User
 from kwika.modules.identity.schemas import (
     DeletionOut,
@@ -122,7 +122,7 @@ async def start_contact_change(
         f"Please wait {settings.otp_resend_seconds} seconds before retrying.",
     )
     purpose = Purpose.CHANGE_EMAIL if kind == "email" else Purpose.CHANGE_PHONE
-    channel = "email" if kind == "email" else "sms"
+    channel: CodeChannel = "email" if kind == "email" else "sms"
     code = await codes.issue_code(
         id_of(user), purpose, channel, new_value, settings.otp_ttl_seconds
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 from dataclasses import asdict, replace
+from typing import Any
 
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
@@ -14,6 +15,7 @@ from kwika.core.net import describe_device
 from kwika.core.security import numeric_code
 from kwika.modules import activity, notifications
 from kwika.modules.identity import signals
+from kwika.modules.identity.constants import CodeChannel
 from kwika.modules.identity.documents import User
 from kwika.modules.identity.schemas import AuthOut, ChallengeOut, SigninIn, UserOut
 from kwika.modules.identity.services import accounts, challenges, devices, sessions, throttle, totp
@@ -98,7 +100,7 @@ async def admit(user: User, client: ClientContext) -> User:
     return user
 
 
-def _verified_channel(user: User) -> tuple[str, str]:
+def _verified_channel(user: User) -> tuple[CodeChannel, str]:
     if user.is_email_verified and user.email:
         return "email", user.email
     assert user.phone is not None
@@ -135,7 +137,7 @@ def challenge_digest(user: User, code: str) -> str:
 async def after_first_factor(
     user: User, client: ClientContext, remember_me: bool, via: str
 ) -> AuthOut | ChallengeOut:
-    base = {
+    base: dict[str, Any] = {
         "principal_kind": "user",
         "principal_id": str(user.id),
         "remember_me": remember_me,
@@ -146,7 +148,7 @@ async def after_first_factor(
     ttl = challenges.ttl_seconds()
     two_factor = user.two_factor
     if two_factor.enabled:
-        challenge = Challenge(kind="two_factor", methods=[], **base)  # type: ignore[arg-type]
+        challenge = Challenge(kind="two_factor", methods=[], **base)
         sent_to = None
         if two_factor.method == "authenticator":
             challenge.methods = ["authenticator", "backup_code"]

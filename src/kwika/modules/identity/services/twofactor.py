@@ -11,7 +11,7 @@ from kwika.core.errors import BadRequest, Conflict
 from kwika.core.ids import id_of
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
-from kwika.modules.identity.constants import TOTP_SETUP_TTL_SECONDS, Purpose
+from kwika.modules.identity.constants import TOTP_SETUP_TTL_SECONDS, CodeChannel, Purpose
 from kwika.modules.identity.documents import TwoFactor, User
 from kwika.modules.identity.schemas import BackupCodesOut, TwoFactorSetupOut, TwoFactorStateOut
 from kwika.modules.identity.services import accounts, codes, passwords, totp
@@ -183,6 +183,7 @@ async def _record(user: User, action: str, client: ClientContext, method: str | 
         if action.endswith("enabled")
         else "two-factor authentication turned off"
     )
+    channel: CodeChannel
     channel, address = ("email", user.email) if user.email else ("sms", user.phone)
     if address:
         await notifications.send_direct(

@@ -8,6 +8,7 @@ import contextlib
 import logging
 from typing import Any
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
@@ -411,7 +412,7 @@ async def mark_read(
     await Participant.get_motor_collection().update_one(
         {"_id": me.id}, {"$set": {"unread_count": unread, "last_read_at": now}}
     )
-    with contextlib.suppress(REDIS_DOWN):
+    with contextlib.suppress(*REDIS_DOWN):
         await runtime.get().redis.delete(offline.cooldown_key(user_id, id_of(conversation)))
     marked = [str(i) for i in ids]
     if marked:
@@ -536,7 +537,7 @@ async def react(
     collection = Message.get_motor_collection()
     await collection.update_one({"_id": message.id}, {"$pull": {"reactions": {"user_id": user_id}}})
     if emoji is not None:
-        reaction = Reaction(user_id=user_id, emoji=emoji).model_dump()
+        reaction = Reaction(user_id=PydanticObjectId(user_id), emoji=emoji).model_dump()
         await collection.update_one({"_id": message.id}, {"$push": {"reactions": reaction}})
     updated = await Message.get(message.id)
     assert updated is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Literal
 
 from bson import ObjectId
 
@@ -138,6 +139,7 @@ def conversation_out(
     participants = [people.participant(m.user_id, m.role if group else None) for m in members]
     other = next((p for p in participants if p.id != str(me.user_id)), None)
     context = conversation.context
+    kind: Literal["user_to_user", "user_to_service", "group"]
     if group:
         kind = "group"
     elif context is not None and context.type == "service":

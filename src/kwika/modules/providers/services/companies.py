@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 from pymongo.errors import DuplicateKeyError
@@ -228,7 +229,9 @@ async def set_logo(
     use = ("company", str(company.id), company.name)
     file = await media.store_upload(principal.id, "company_logo", upload, used_by=use)
     assert file.file_url is not None
-    logo = FileRef(file_id=ObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url)
+    logo = FileRef(
+        file_id=PydanticObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url
+    )
     result = await Company.get_motor_collection().update_one(
         {"_id": company.id, "owner_id": principal.id},
         {"$set": {"logo": logo.model_dump(), "updated_at": clock.now()}},

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 from pymongo.errors import DuplicateKeyError
@@ -110,7 +111,10 @@ class _Files:
             return None
         self.items.append(
             VerificationFile(
-                role=role, doc_type=doc_type, file_id=ObjectId(file.id), filename=file.filename
+                role=role,
+                doc_type=doc_type,
+                file_id=PydanticObjectId(file.id),
+                filename=file.filename,
             )
         )
         return file
