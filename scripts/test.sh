@@ -19,4 +19,6 @@ if [ -n "${CI:-}" ]; then
 fi
 
 .venv/bin/ruff check src tests scripts $( [ -d benchmarks ] && echo benchmarks )
+.venv/bin/mypy src
+.venv/bin/python scripts/deadcode.py
 .venv/bin/python -m pytest "$@"

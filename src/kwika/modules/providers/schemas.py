@@ -297,11 +297,6 @@ class CompanyOut(ResponseSchema):
     updated_at: datetime
 
 
-class CompaniesPage(ResponseSchema):
-    items: list[CompanyOut]
-    pagination: PaginationMeta
-
-
 class BusinessPhoneOut(ResponseSchema):
     id: str
     phone_number: str

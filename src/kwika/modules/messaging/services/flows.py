@@ -5,7 +5,7 @@ from __future__ import annotations
 from bson import ObjectId
 
 from kwika.core.errors import ValidationFailed
-from kwika.core.ids import id_of, parse_id
+from kwika.core.ids import id_of
 from kwika.modules.identity import get_user_summaries
 from kwika.modules.messaging.constants import GrantedRole
 from kwika.modules.messaging.schemas import (
@@ -158,9 +158,3 @@ async def set_role(
             mentions=[user_id, target],
         )
     return await conversations.get(user_id, conversation_id)
-
-
-async def conversation_with(user_id: ObjectId, other_id: str) -> str:
-    """Public API helper: the direct conversation's id (started when needed)."""
-    conversation, _ = await conversations.get_or_create_direct(user_id, parse_id(other_id, "User"))
-    return str(conversation.id)

@@ -39,7 +39,6 @@ from kwika.modules.messaging.documents import (
     ReplySnapshot,
 )
 from kwika.modules.messaging.schemas import (
-    ConversationOut,
     MessageOut,
     MessagePage,
     ReadResultOut,
@@ -568,8 +567,3 @@ async def typing(user_id: ObjectId, conversation_id: str, is_typing: bool) -> No
             "is_typing": is_typing,
         },
     )
-
-
-async def conversation_view(user_id: ObjectId, conversation_id: str) -> ConversationOut:
-    conversation, me = await views.membership(user_id, conversation_id)
-    return await views.one_conversation_out(conversation, me)
