@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock
 from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.pagination import Page, PageParams
 from kwika.core.text import search_key
 from kwika.core.tokens import Principal
@@ -148,7 +148,7 @@ async def update_catalogue(
         )
     except DuplicateKeyError:
         raise _catalogue_taken() from None
-    updated = await owned_catalogue(principal.id, catalogue.id)  # type: ignore[arg-type]
+    updated = await owned_catalogue(principal.id, id_of(catalogue))
     counts = await _count_services([updated.id])
     return catalogue_out(updated, counts.get(str(updated.id), 0))
 
@@ -236,7 +236,7 @@ async def update_category(
         )
     except DuplicateKeyError:
         raise _category_taken() from None
-    return category_out(await owned_category(principal.id, category.id))  # type: ignore[arg-type]
+    return category_out(await owned_category(principal.id, id_of(category)))
 
 
 async def bulk_categories(

@@ -491,7 +491,7 @@ async def _review_service(
         raise Conflict("Nothing is waiting for review on this service", code="NOTHING_PENDING")
     for document in pending:
         try:
-            await _review_document(document.id, staff_id, status, notes)  # type: ignore[arg-type]
+            await _review_document(id_of(document), staff_id, status, notes)
         except Conflict:
             continue  # reviewed by someone else meanwhile
     return await get_submission(str(service.id))

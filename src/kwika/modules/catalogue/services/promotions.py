@@ -341,7 +341,7 @@ async def set_image(
     if promotion.image and promotion.image.file_id != image.file_id:
         await media.release(promotion.image.file_id, use, delete_if_unused=True)
     await pages.promotion_changed(promotion_id=id_of(promotion))
-    return await _out(await _owned(principal, promotion.id))  # type: ignore[arg-type]
+    return await _out(await _owned(principal, id_of(promotion)))
 
 
 async def company_renamed(company_id: ObjectId) -> None:

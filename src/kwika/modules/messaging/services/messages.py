@@ -230,7 +230,7 @@ async def _record(conversation: Conversation, message: Message, *, counts_as_unr
         {
             "$set": {
                 "last_message": LastMessage(
-                    id=message.id,  # type: ignore[arg-type]
+                    id=id_of(message),
                     sender_id=message.sender_id,
                     content=views.preview(message),
                     message_type=message.message_type,

@@ -192,7 +192,7 @@ async def update(
         details={"fields": sorted(sent)},
         ip=client.ip,
     )
-    return company_out(await owned(principal.id, company.id))  # type: ignore[arg-type]
+    return company_out(await owned(principal.id, id_of(company)))
 
 
 async def delete(principal: Principal, company_id: str, client: ClientContext) -> None:
