@@ -20,4 +20,6 @@ fi
 
 .venv/bin/ruff check src tests scripts $( [ -d benchmarks ] && echo benchmarks )
 .venv/bin/lint-imports
+.venv/bin/mypy src
+.venv/bin/python scripts/deadcode.py
 .venv/bin/python -m pytest "$@"

@@ -11,10 +11,10 @@ from typing import Any
 
 from bson import ObjectId
 from litestar import Litestar, Router
-from litestar._openapi.plugin import handle_schema_path_not_found
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Tag
@@ -55,8 +55,11 @@ class _DocsRouter(Router):
     """Serves the docs under /api/v1 without Litestar's HTML catch-all for unknown paths,
     so a mistyped API path still gets the JSON 404 envelope."""
 
+    # Litestar's OpenAPI router adds that catch-all as a handler on this path parameter.
+    CATCH_ALL = "/{path:str}"
+
     def register(self, value: Any) -> Any:
-        if getattr(value, "fn", None) is handle_schema_path_not_found:
+        if isinstance(value, HTTPRouteHandler) and self.CATCH_ALL in value.paths:
             return []
         return super().register(value)
 

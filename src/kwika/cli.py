@@ -165,14 +165,17 @@ def create_staff(
     settings = get_settings()
     _warn_if_ephemeral(settings)
     try:
-        data = StaffCreateIn(
-            email=email,
-            password=password,
-            first_name=first_name,
-            last_name=last_name,
-            role=role,
-            is_verified=True,
-        )  # type: ignore[arg-type]
+        # Validated like a request body: ``role`` is checked against the staff roles here.
+        data = StaffCreateIn.model_validate(
+            {
+                "email": email,
+                "password": password,
+                "first_name": first_name,
+                "last_name": last_name,
+                "role": role,
+                "is_verified": True,
+            }
+        )
     except ValueError as exc:
         console.print(f"[red]{exc}")
         raise typer.Exit(2) from None

@@ -64,7 +64,7 @@ def install(path: str) -> ModuleSpec:
     for handler in spec.socket_handlers:
         realtime.on(handler.event)(handler.handler)
     for signal, receiver in spec.receivers:
-        signal.connect(receiver)  # type: ignore[arg-type]
+        signal.connect(receiver)
     _loaded[path] = spec
     return spec
 
@@ -75,7 +75,7 @@ def uninstall(path: str) -> None:
     if spec is None:
         return
     for signal, receiver in spec.receivers:
-        signal.disconnect(receiver)  # type: ignore[arg-type]
+        signal.disconnect(receiver)
     for handler in spec.socket_handlers:
         realtime.off(handler.event)
     for registry in ALL_VOCABULARIES:

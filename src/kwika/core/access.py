@@ -29,11 +29,9 @@ async def record_view(kind: str, ref_id: str | ObjectId) -> None:
     """Count one public view; never fails the page that shows the object."""
     try:
         async with runtime.get().redis.pipeline(transaction=False) as pipe:
-            await (
-                pipe.hincrby(PENDING_KEY, f"{kind}:{ref_id}", 1)
-                .expire(PENDING_KEY, PENDING_TTL_SECONDS)
-                .execute()
-            )
+            pipe.hincrby(PENDING_KEY, f"{kind}:{ref_id}", 1)
+            pipe.expire(PENDING_KEY, PENDING_TTL_SECONDS)
+            await pipe.execute()
     except REDIS_DOWN:
         return
 

@@ -91,7 +91,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
 
 
 def _principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
-    return connection.scope.get("user")  # type: ignore[return-value]
+    return connection.scope.get("user")
 
 
 def require_user(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

@@ -47,8 +47,8 @@ def task(
     """Declare an async actor named ``<module>.<verb>``; it runs on whichever broker is bound."""
 
     def decorate(fn: Callable[P, Awaitable[R]]) -> dramatiq.Actor[P, R]:
-        actor = dramatiq.actor(
-            fn, actor_name=name, queue_name=queue, broker=_placeholder, **options
+        actor = dramatiq.actor(actor_name=name, queue_name=queue, broker=_placeholder, **options)(
+            fn
         )
         _declared.append(actor)
         return actor

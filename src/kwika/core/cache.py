@@ -88,17 +88,17 @@ class Cache:
             value: dict[str, Any] = json.loads(raw)
             return value
         await self._count("misses")
-        value = await loader()
-        if value is not None:
+        loaded = await loader()
+        if loaded is not None:
             try:
                 await client.set(
                     self._value_prefix(key) + version,
-                    json.dumps(value, default=str),
+                    json.dumps(loaded, default=str),
                     ex=self.ttl_seconds,
                 )
             except REDIS_DOWN as exc:
                 log.warning("cache %s unavailable (%s)", self.namespace, exc)
-        return value
+        return loaded
 
     async def model(self, key: str, schema: type[M], loader: Callable[[], Awaitable[M]]) -> M:
         """A cached response schema; what ``loader`` raises (a 404) is raised, not cached."""
@@ -115,11 +115,11 @@ class Cache:
         client = runtime.get().redis
         try:
             async with client.pipeline(transaction=True) as pipe:
-                await (
-                    pipe.incr(self._version_key(key))
-                    .expire(self._version_key(key), VERSION_TTL_SECONDS)
-                    .execute()
-                )
+                # One call per line: redis-py types a queued command as an awaitable, not as
+                # the pipeline it returns.
+                pipe.incr(self._version_key(key))
+                pipe.expire(self._version_key(key), VERSION_TTL_SECONDS)
+                await pipe.execute()
         except REDIS_DOWN as exc:
             # The write succeeded; entries expire within the TTL. Say so loudly.
             log.error("could not invalidate %s:%s (%s)", self.namespace, key, exc)
@@ -128,11 +128,9 @@ class Cache:
         client = runtime.get().redis
         try:
             async with client.pipeline(transaction=False) as pipe:
-                await (
-                    pipe.hincrby(self._stats_key(), field, 1)
-                    .expire(self._stats_key(), STATS_TTL_SECONDS)
-                    .execute()
-                )
+                pipe.hincrby(self._stats_key(), field, 1)
+                pipe.expire(self._stats_key(), STATS_TTL_SECONDS)
+                await pipe.execute()
         except REDIS_DOWN:
             return
 

@@ -9,6 +9,7 @@ import time
 import uuid
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from kwika.core.broker import defer_messages, flush
@@ -44,7 +45,7 @@ class EdgeMiddleware:
         state = raw["state"] = dict(raw.get("state") or {})
         state["request_id"] = request_id
         state["client_ip"] = client_address(raw, self.trusted)
-        if scope["type"] == "websocket":
+        if scope["type"] == ScopeType.WEBSOCKET:
             await self.app(scope, receive, send)
             return
         secure = is_secure(raw, self.trusted)
@@ -63,7 +64,7 @@ class EdgeMiddleware:
                     headers.extend(_BASE_HEADERS)
                     if secure:
                         headers.append((b"strict-transport-security", self.hsts))
-                    message["headers"] = headers  # type: ignore[typeddict-unknown-key]
+                    message["headers"] = headers
                 await send(message)
 
             try:

@@ -14,6 +14,7 @@ from litestar.exceptions import (
     NotFoundException,
     ValidationException,
 )
+from litestar.types import ExceptionHandlersMap
 from pydantic.alias_generators import to_snake
 from pymongo.errors import ConnectionFailure, DuplicateKeyError, ServerSelectionTimeoutError
 
@@ -156,7 +157,7 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dic
     return envelope(500, "Internal server error", "INTERNAL_ERROR")
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     AppError: _app_error,
     ValidationException: _validation,
     NotFoundException: _not_found,

@@ -33,7 +33,7 @@ from bson import ObjectId
 from litestar import Request
 from litestar.datastructures import UploadFile
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 from litestar.types.empty import Empty
 from litestar.utils.scope.state import ScopeState
 
@@ -229,11 +229,12 @@ def _as_json_request(scope: Scope, body: bytes) -> tuple[Scope, Receive]:
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
     ]
-    scope = {**scope, "headers": headers}  # type: ignore[misc]
+    scope = scope.copy()
+    scope["headers"] = headers
     _forget_parsed_body(scope)
     sent = False
 
-    async def replay() -> Message:
+    async def replay() -> ReceiveMessage:
         nonlocal sent
         if sent:
             return {"type": "http.disconnect"}

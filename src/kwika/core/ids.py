@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from beanie import Document, PydanticObjectId
 from bson import ObjectId
 from bson.errors import InvalidId
 
@@ -27,3 +28,11 @@ def try_parse_id(value: str | None) -> ObjectId | None:
         return ObjectId(value)
     except InvalidId:
         return None
+
+
+def id_of(document: Document) -> PydanticObjectId:
+    """The id of a stored document. Beanie types ``id`` as optional because a document has none
+    before it is inserted; every caller of this holds one that was read or inserted."""
+    if document.id is None:
+        raise RuntimeError(f"{type(document).__name__} has no id: it was never stored")
+    return document.id

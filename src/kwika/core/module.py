@@ -389,7 +389,7 @@ class Resolvers:
 
     def get(self, protocol: type[T]) -> T:
         try:
-            return self._by_protocol[protocol]  # type: ignore[no-any-return]
+            return self._by_protocol[protocol]
         except KeyError:
             raise RuntimeError(
                 f"No module provides {protocol.__name__}: is its module in the registry?"

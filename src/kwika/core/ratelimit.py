@@ -48,23 +48,6 @@ async def hit(scope: str, subject: str, window_seconds: int, amount: int = 1) ->
     return Usage(int(count), _seconds(int(ttl_ms)))
 
 
-async def peek(scope: str, subject: str) -> Usage:
-    key = _key(scope, subject)
-    try:
-        async with runtime.get().redis.pipeline(transaction=False) as pipe:
-            count, ttl_ms = await pipe.get(key).pttl(key).execute()
-    except REDIS_DOWN as exc:
-        raise DependencyUnavailable("redis") from exc
-    return Usage(int(count or 0), _seconds(int(ttl_ms)) if ttl_ms and ttl_ms > 0 else 0)
-
-
-async def ensure_below(scope: str, subject: str, limit: int, message: str | None = None) -> None:
-    """Refuse with 429 when the window already holds ``limit`` hits."""
-    usage = await peek(scope, subject)
-    if usage.count >= limit:
-        raise RateLimited(usage.retry_after, message)
-
-
 async def limit(
     scope: str, subject: str, limit: int, window_seconds: int, message: str | None = None
 ) -> None:

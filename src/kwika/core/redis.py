@@ -43,12 +43,17 @@ class RedisEndpoint:
     def async_client(self) -> aioredis.Redis:
         if self.fake_server is not None:
             return fakeredis.FakeAsyncRedis(server=self.fake_server)
-        return aioredis.Redis.from_url(self.url, socket_timeout=5, socket_connect_timeout=2)
+        return aioredis.Redis.from_url(self._url(), socket_timeout=5, socket_connect_timeout=2)
 
     def sync_client(self) -> redis.Redis:
         if self.fake_server is not None:
             return fakeredis.FakeRedis(server=self.fake_server)
-        return redis.Redis.from_url(self.url, socket_timeout=10, socket_connect_timeout=2)
+        return redis.Redis.from_url(self._url(), socket_timeout=10, socket_connect_timeout=2)
+
+    def _url(self) -> str:
+        if self.url is None:
+            raise RuntimeError("this Redis endpoint has neither a URL nor a fake server")
+        return self.url
 
     def stop(self) -> None:
         if self._process is not None:

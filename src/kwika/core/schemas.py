@@ -10,9 +10,9 @@ from pydantic import AliasChoices, AliasGenerator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 
-def _snake_or_camel(name: str) -> AliasChoices | None:
+def _snake_or_camel(name: str) -> AliasChoices | str:
     camel = to_camel(name)
-    return AliasChoices(name, camel) if camel != name else None
+    return AliasChoices(name, camel) if camel != name else name
 
 
 class RequestSchema(BaseModel):

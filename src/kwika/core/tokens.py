@@ -36,10 +36,6 @@ class Principal:
     expires_at: datetime
     role: str
 
-    @property
-    def is_staff(self) -> bool:
-        return self.kind == "staff"
-
 
 @dataclass(frozen=True)
 class IssuedToken:

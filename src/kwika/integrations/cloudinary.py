@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import cloudinary.exceptions
 import cloudinary.uploader
@@ -51,7 +51,7 @@ class CloudinaryStorage:
         return f"{public_id}.{ext}" if kind == "document" else public_id
 
     async def save(
-        self, key: str, content: BinaryIO, *, kind: str, ext: str, private: bool
+        self, key: str, content: IO[bytes], *, kind: str, ext: str, private: bool
     ) -> StoredObject:
         content.seek(0)
         result = await self._call(

@@ -97,7 +97,7 @@ class SendGridEmail(_HttpEmail):
         content = [{"type": "text/plain", "value": message.body}]
         if message.html:
             content.append({"type": "text/html", "value": message.html})
-        payload = {
+        payload: dict[str, object] = {
             "personalizations": [{"to": [{"email": message.to}]}],
             "from": _split_address(self.sender),
             "subject": message.subject or "",

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import IO, Protocol, TypedDict
 from urllib.parse import quote
 
 _SAFE_KEY = re.compile(r"^[a-z0-9_]+(?:/[a-z0-9_]+)*\.[a-z0-9]+$")
@@ -33,11 +33,17 @@ class StorageError(Exception):
     """The backend failed (disk full, provider down); nothing usable was stored."""
 
 
+class SaveOptions(TypedDict):
+    kind: str
+    ext: str
+    private: bool
+
+
 class Storage(Protocol):
     name: str
 
     async def save(
-        self, key: str, content: BinaryIO, *, kind: str, ext: str, private: bool
+        self, key: str, content: IO[bytes], *, kind: str, ext: str, private: bool
     ) -> StoredObject: ...
 
     async def delete(self, key: str, *, kind: str, ext: str, private: bool) -> None: ...
@@ -71,7 +77,7 @@ class LocalStorage:
         return path if path.is_relative_to(self.root) else None
 
     async def save(
-        self, key: str, content: BinaryIO, *, kind: str, ext: str, private: bool
+        self, key: str, content: IO[bytes], *, kind: str, ext: str, private: bool
     ) -> StoredObject:
         path = self.path_of(key)
         if path is None:
@@ -96,7 +102,7 @@ class LocalStorage:
         return f"{self.base_url}/{key}?token={quote(self.signer(key, filename, expires_at))}"
 
 
-def _write_atomically(path: Path, content: BinaryIO) -> int:
+def _write_atomically(path: Path, content: IO[bytes]) -> int:
     """Write beside the target and rename, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     content.seek(0)

@@ -321,7 +321,7 @@ def install() -> None:
     for operator in (*NEAR_OPERATORS, "$geoWithin", "$maxDistance", "$minDistance"):
         mm_filtering._NOT_IMPLEMENTED_OPERATORS.discard(operator)
     mm_aggregate._PIPELINE_HANDLERS["$geoNear"] = _geo_near_stage
-    collection = mm_collection.Collection
+    collection: Any = mm_collection.Collection  # patched below; its types do not describe that
     collection._iter_documents = _patched_iter_documents(collection._iter_documents)
     collection.count_documents = _patched_count_documents(collection.count_documents)
     collection.aggregate = _patched_aggregate(collection.aggregate)

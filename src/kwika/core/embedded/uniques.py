@@ -55,7 +55,7 @@ def _count_equal(documents: Any, keys: list[str], wanted: list[Any]) -> int:
 
 
 def _duplicated(collection: Any, index: dict[str, Any], new_data: dict[str, Any]) -> bool:
-    keys = [key for key, _ in index.get("key")]
+    keys = [key for key, _ in index["key"]]
     wanted = [_value(new_data, key) for key in keys]
     if index.get("sparse") and all(value is None for value in wanted):
         return False
@@ -80,5 +80,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    mm_collection.Collection._ensure_uniques = _ensure_uniques
+    # A monkeypatch of mongomock's internals, which its types do not describe.
+    collection: Any = mm_collection.Collection
+    collection._ensure_uniques = _ensure_uniques
     _installed = True

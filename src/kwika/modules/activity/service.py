@@ -77,7 +77,7 @@ async def search(
             **({"$gte": since} if since else {}),
             **({"$lt": until} if until else {}),
         }
-    cursor = ActivityLog.find(query).sort(-ActivityLog.created_at)
+    cursor = ActivityLog.find(query).sort("-created_at")
     total = await ActivityLog.find(query).count()
     rows = await cursor.skip(paging.skip).limit(paging.limit).to_list()
     return paging.build([ActivityOut.of(row) for row in rows], total)

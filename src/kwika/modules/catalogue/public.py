@@ -220,7 +220,7 @@ async def get_package(package_id: str | ObjectId) -> PackageSnapshot:
 async def get_packages(service_id: str | ObjectId) -> list[PackageSnapshot]:
     found = (
         await Package.find({"service_id": parse_id(service_id, "Service")})
-        .sort([("display_order", 1), ("created_at", 1)])
+        .sort("+display_order", "+created_at")
         .to_list()
     )
     return [PackageSnapshot.of(p) for p in found]

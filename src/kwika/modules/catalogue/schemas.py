@@ -11,7 +11,7 @@ from kwika.core.geo import Latitude, Longitude
 from kwika.core.money import Amount
 from kwika.core.pagination import PaginationMeta
 from kwika.core.schemas import RequestSchema, ResponseSchema
-from kwika.core.text import text_list
+from kwika.core.text import TEXT_LIST, UNIQUE_TEXTS, text_item
 from kwika.modules.catalogue.constants import (
     MAX_BULK_CATEGORIES,
     MAX_SERVICE_IMAGES,
@@ -25,11 +25,11 @@ from kwika.modules.catalogue.constants import (
     ServiceVerification,
 )
 
-Ids = text_list(24)
-Areas = text_list(100)
-Languages = text_list(40)
-Highlights = text_list(200)
-Features = text_list(200)
+Ids = Annotated[list[Annotated[str, text_item(24)]], TEXT_LIST, UNIQUE_TEXTS]
+Areas = Annotated[list[Annotated[str, text_item(100)]], TEXT_LIST, UNIQUE_TEXTS]
+Languages = Annotated[list[Annotated[str, text_item(40)]], TEXT_LIST, UNIQUE_TEXTS]
+Highlights = Annotated[list[Annotated[str, text_item(200)]], TEXT_LIST, UNIQUE_TEXTS]
+Features = Annotated[list[Annotated[str, text_item(200)]], TEXT_LIST, UNIQUE_TEXTS]
 
 
 def _day_or_moment(value: object) -> object:

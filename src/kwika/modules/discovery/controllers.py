@@ -26,7 +26,7 @@ from kwika.modules.discovery.schemas import (
 )
 from kwika.modules.discovery.search import DEFAULT_SERVICE_RADIUS_KM, SearchQuery, SortBy
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 Text = Annotated[str | None, QueryParameter(max_length=100, description="Words to look for")]
 Id = Annotated[str | None, QueryParameter(description="24-hex id")]

@@ -204,8 +204,8 @@ async def service_changed(service_id: ObjectId) -> None:
 
 
 async def service_removed(service_id: ObjectId, kind: str) -> None:
-    listing = await listings.get(kind, service_id)  # type: ignore[arg-type]
-    await listings.remove(kind, service_id)  # type: ignore[arg-type]
+    listing = await listings.get(kind, service_id)
+    await listings.remove(kind, service_id)
     if listing is not None:
         await _refresh_offerers(listing.provider_id, listing.card.get("company_id"))
 

@@ -91,7 +91,7 @@ async def saved(user_id: ObjectId, kind: ListingKind, paging: PageParams) -> Sea
     total = await SavedListing.find(query).count()
     rows = (
         await SavedListing.find(query)
-        .sort(-SavedListing.created_at)
+        .sort("-created_at")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()

@@ -48,18 +48,15 @@ async def record_search(q: str | None, searcher: str) -> None:
     try:
         async with client.pipeline(transaction=False) as pipe:
             searchers = _searchers_key(day, text)
-            added, _ = (
-                await pipe.pfadd(searchers, searcher)
-                .expire(searchers, POPULAR_TTL_SECONDS)
-                .execute()
-            )
+            # One call per line: redis-py types a queued command as an awaitable.
+            pipe.pfadd(searchers, searcher)
+            pipe.expire(searchers, POPULAR_TTL_SECONDS)
+            added, _ = await pipe.execute()
         if added:
             async with client.pipeline(transaction=False) as pipe:
-                await (
-                    pipe.zincrby(_day_key(day), 1, text)
-                    .expire(_day_key(day), POPULAR_TTL_SECONDS)
-                    .execute()
-                )
+                pipe.zincrby(_day_key(day), 1, text)
+                pipe.expire(_day_key(day), POPULAR_TTL_SECONDS)
+                await pipe.execute()
     except REDIS_DOWN:
         return
 
@@ -75,14 +72,14 @@ async def popular(limit: int = 10) -> list[dict[str, Any]]:
         await client.zunionstore(merged, [_day_key(day) for day in days])
         await client.expire(merged, 60)
         rows = await client.zrevrange(merged, 0, POPULAR_CANDIDATES - 1)
-        queries = [q.decode() if isinstance(q, bytes) else q for q in rows]
+        queries = [q.decode() if isinstance(q, bytes) else str(q) for q in rows]
         async with client.pipeline(transaction=False) as pipe:
             for text in queries:
                 pipe.pfcount(*[_searchers_key(day, text) for day in days])
             counts = await pipe.execute()
     except REDIS_DOWN:
         return []
-    found = [
+    found: list[dict[str, Any]] = [
         {"query": text, "count": int(count)}
         for text, count in zip(queries, counts, strict=True)
         if count >= threshold

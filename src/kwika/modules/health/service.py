@@ -6,6 +6,9 @@ import asyncio
 import logging
 from typing import Any
 
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+
 from kwika.core import db, runtime
 
 log = logging.getLogger(__name__)
@@ -23,12 +26,18 @@ async def _check(name: str, probe: Any) -> tuple[str, str | None]:
     return name, None
 
 
+def _ping_broker(broker: dramatiq.Broker) -> None:
+    if not isinstance(broker, RedisBroker):
+        raise TypeError(f"unexpected broker {type(broker).__name__}")
+    broker.client.ping()
+
+
 async def readiness() -> dict[str, str | None]:
     """Each dependency mapped to None when healthy, else the reason it failed."""
     rt = runtime.get()
     results = await asyncio.gather(
         _check("mongodb", lambda: db.ping(rt.db)),
         _check("redis", rt.redis.ping),
-        _check("broker", lambda: asyncio.to_thread(rt.broker.client.ping)),
+        _check("broker", lambda: asyncio.to_thread(_ping_broker, rt.broker)),
     )
     return dict(results)

@@ -7,6 +7,8 @@ UserStatus = Literal["active", "suspended", "banned", "pending_deletion", "delet
 TwoFactorMethod = Literal["authenticator", "sms", "email"]
 StaffRole = Literal["admin", "moderator", "author", "viewer"]
 ContactChannel = Literal["email", "phone"]
+# Where a code or an account alert is sent.
+CodeChannel = Literal["email", "sms"]
 
 SIGNIN_ACCOUNT_LIMIT = 5
 SIGNIN_IP_LIMIT = 20

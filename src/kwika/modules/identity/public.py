@@ -5,6 +5,7 @@ Documents stay inside identity (house rule 3); everything here returns plain sch
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import Literal
 
 from bson import ObjectId
@@ -68,7 +69,7 @@ async def get_user_summary(user_id: str | ObjectId) -> UserSummary:
     return UserSummary.of(await _find(user_id))
 
 
-async def get_user_summaries(user_ids: list[ObjectId]) -> dict[str, UserSummary]:
+async def get_user_summaries(user_ids: Collection[ObjectId]) -> dict[str, UserSummary]:
     """Many at once (one query), keyed by id; unknown ids are simply absent."""
     users = await User.find(
         {"_id": {"$in": list(user_ids)}, "status": {"$ne": "deleted"}}
@@ -123,5 +124,5 @@ class NotificationPeople:
     async def contacts(self, user_id: ObjectId) -> Contacts:
         return await get_contacts(user_id)
 
-    async def actors(self, user_ids: list[ObjectId]) -> dict[str, UserSummary]:
+    async def actors(self, user_ids: Sequence[ObjectId]) -> dict[str, UserSummary]:
         return await get_user_summaries(user_ids)

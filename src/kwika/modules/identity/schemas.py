@@ -70,12 +70,6 @@ class SignupIn(RequestSchema):
     )
 
 
-class CheckUsernameQuery(RequestSchema):
-    username: str
-    first_name: str | None = None
-    last_name: str | None = None
-
-
 class RequestOtpIn(RequestSchema):
     user_id: str
     verification_type: Literal["email", "phone"]

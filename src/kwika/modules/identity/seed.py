@@ -34,7 +34,7 @@ async def demo_accounts(context: SeedContext) -> int:
                 last_name=last,
                 account_type=kind,
                 password_hash=password_hash,
-                is_email_verified=True,  # type: ignore[arg-type]
+                is_email_verified=True,
                 email_verified_at=clock.now(),
                 password_changed_at=clock.now(),
             ).insert()
@@ -46,7 +46,7 @@ async def demo_accounts(context: SeedContext) -> int:
             email=email,
             first_name=first,
             last_name=last,
-            role=role,  # type: ignore[arg-type]
+            role=role,
             password_hash=password_hash,
             is_verified=True,
         ).insert()

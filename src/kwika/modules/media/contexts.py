@@ -212,7 +212,3 @@ def get_rule(name: str, field_name: str = "context") -> ContextRule:
             ]
         )
     return rule
-
-
-def contexts_of_kind(kind: Kind) -> list[str]:
-    return sorted(name for name, rule in CONTEXTS.items() if kind in rule.limits)

@@ -25,7 +25,7 @@ from kwika.modules.media.schemas import (
     UploadTicketOut,
 )
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
 TAGS = ["Uploads"]
 

@@ -74,7 +74,7 @@ class StoredFile(Document):
 class StorageUsage(Document):
     """Bytes each user stores, kept with guarded ``$inc`` so the quota holds under races."""
 
-    id: PydanticObjectId  # type: ignore[assignment]  # the owner's id
+    id: PydanticObjectId  # the owner's id
     bytes: int = 0
     files: int = 0
 

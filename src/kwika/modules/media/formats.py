@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO, Literal
+from typing import IO, Literal
 
 Kind = Literal["image", "video", "document"]
 
@@ -103,7 +103,7 @@ def _is_webm(head: bytes) -> bool:
     return head.startswith(_EBML) and b"\x42\x82\x84webm" in head[:64]
 
 
-def _is_docx(stream: BinaryIO) -> bool:
+def _is_docx(stream: IO[bytes]) -> bool:
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
@@ -112,14 +112,14 @@ def _is_docx(stream: BinaryIO) -> bool:
     return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
-def _is_word_97(stream: BinaryIO) -> bool:
+def _is_word_97(stream: IO[bytes]) -> bool:
     # A Word 97-2003 file is an OLE2 compound file holding a "WordDocument" stream; the
     # stream's name (UTF-16) sits in the directory sectors. Excel/PowerPoint files lack it.
     stream.seek(0)
     return _WORD_STREAM in stream.read()
 
 
-def sniff_non_image(stream: BinaryIO) -> str | None:
+def sniff_non_image(stream: IO[bytes]) -> str | None:
     """The format of a video or document from its bytes, or None if it is none of ours."""
     stream.seek(0)
     head = stream.read(HEAD_BYTES)
@@ -149,5 +149,5 @@ def looks_like_image(head: bytes) -> bool:
     )
 
 
-def as_stream(content: bytes | BinaryIO) -> BinaryIO:
+def as_stream(content: bytes | IO[bytes]) -> IO[bytes]:
     return io.BytesIO(content) if isinstance(content, bytes | bytearray) else content

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -46,7 +46,7 @@ class ProcessedImage:
     thumbnail: Rendition
 
 
-def identify(stream: BinaryIO) -> str | None:
+def identify(stream: IO[bytes]) -> str | None:
     """Our format name for an image Pillow recognises (header only), else None."""
     stream.seek(0)
     try:
@@ -58,7 +58,7 @@ def identify(stream: BinaryIO) -> str | None:
         stream.seek(0)
 
 
-def process(stream: BinaryIO, rule: ImageRule, max_pixels: int) -> ProcessedImage:
+def process(stream: IO[bytes], rule: ImageRule, max_pixels: int) -> ProcessedImage:
     """Decode, normalise and re-encode; raises :class:`InvalidImage`."""
     image, source_format = _decode(stream, max_pixels)
     output_format = OUTPUT_FORMAT[source_format]
@@ -74,7 +74,7 @@ def process(stream: BinaryIO, rule: ImageRule, max_pixels: int) -> ProcessedImag
     )
 
 
-def _decode(stream: BinaryIO, max_pixels: int) -> tuple[Image.Image, str]:
+def _decode(stream: IO[bytes], max_pixels: int) -> tuple[Image.Image, str]:
     stream.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from datetime import datetime
-from typing import BinaryIO
+from typing import IO
 
 from bson import ObjectId
 from litestar.datastructures import UploadFile
@@ -111,7 +111,7 @@ async def store(
     owner_id: str | ObjectId,
     context: str,
     filename: str | None,
-    content: bytes | BinaryIO,
+    content: bytes | IO[bytes],
     *,
     context_id: str | None = None,
     used_by: UseLike | None = None,

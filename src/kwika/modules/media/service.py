@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
@@ -27,7 +27,13 @@ from kwika.config import Settings
 from kwika.core import clock, runtime
 from kwika.core.errors import BadRequest, DependencyUnavailable, FieldError, ValidationFailed
 from kwika.core.security import BadSignature
-from kwika.integrations.storage import LocalStorage, Storage, StorageError, StoredObject
+from kwika.integrations.storage import (
+    LocalStorage,
+    SaveOptions,
+    Storage,
+    StorageError,
+    StoredObject,
+)
 from kwika.modules.media import imaging
 from kwika.modules.media.contexts import ContextRule
 from kwika.modules.media.documents import StorageUsage, StoredFile, UsedBy
@@ -203,7 +209,7 @@ class Prepared:
     """Validated bytes ready to store (images already re-encoded)."""
 
     fmt: Format
-    main: BinaryIO
+    main: IO[bytes]
     size: int
     thumbnail: bytes | None = None
     width: int | None = None
@@ -241,7 +247,7 @@ def not_accepted(rule: ContextRule, field: str = "file") -> ValidationFailed:
     )
 
 
-def _size_of(stream: BinaryIO) -> int:
+def _size_of(stream: IO[bytes]) -> int:
     stream.seek(0, io.SEEK_END)
     size = stream.tell()
     stream.seek(0)
@@ -252,7 +258,7 @@ class CorruptImage(Exception):
     """An image signature, but Pillow cannot read the header."""
 
 
-def sniff(stream: BinaryIO) -> Format | None:
+def sniff(stream: IO[bytes]) -> Format | None:
     """What the bytes are, whatever the name or declared type says."""
     stream.seek(0)
     head = stream.read(HEAD_BYTES)
@@ -266,7 +272,7 @@ def sniff(stream: BinaryIO) -> Format | None:
     return FORMATS.get(name) if name else None
 
 
-def prepare(rule: ContextRule, stream: BinaryIO, max_pixels: int, field: str) -> Prepared:
+def prepare(rule: ContextRule, stream: IO[bytes], max_pixels: int, field: str) -> Prepared:
     """Sniff, check against the context, process images. Blocking: run it in a thread."""
     size = _size_of(stream)
     if size == 0:
@@ -393,7 +399,7 @@ def _new_key(rule: ContextRule, ext: str) -> tuple[str, str]:
 
 
 async def ingest(
-    owner_id: ObjectId, rule: ContextRule, stream: BinaryIO, field: str = "file"
+    owner_id: ObjectId, rule: ContextRule, stream: IO[bytes], field: str = "file"
 ) -> Ingested:
     """Validate and store bytes for ``owner_id``; the caller records the document (and
     calls :func:`undo` if it cannot). When the backend fails, whatever it stored is
@@ -403,7 +409,11 @@ async def ingest(
     backend = storage()
     await reserve(owner_id, prepared.total_bytes)
     key, thumbnail_key = _new_key(rule, prepared.fmt.name)
-    options = {"kind": prepared.fmt.kind, "ext": prepared.fmt.name, "private": rule.private}
+    options: SaveOptions = {
+        "kind": prepared.fmt.kind,
+        "ext": prepared.fmt.name,
+        "private": rule.private,
+    }
     saved: list[StoredObject] = []
     try:
         saved.append(await backend.save(key, prepared.main, **options))
@@ -516,7 +526,7 @@ async def create_completed(
     owner_id: ObjectId,
     rule: ContextRule,
     filename: str | None,
-    stream: BinaryIO,
+    stream: IO[bytes],
     *,
     context_id: str | None = None,
     used_by: UsedBy | None = None,

@@ -29,6 +29,7 @@ from kwika.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from kwika.core.ids import id_of
 from kwika.core.pagination import PageParams
 from kwika.core.security import BadSignature, SignatureExpired
 from kwika.core.tokens import Principal
@@ -188,7 +189,7 @@ async def receive(upload_id: str, token: str | None, chunks: AsyncIterator[bytes
             if received > rule.largest:
                 raise service.too_large(rule.largest, received)
             spool.write(chunk)
-        ingested = await service.ingest(owner_id, rule, spool)  # type: ignore[arg-type]
+        ingested = await service.ingest(owner_id, rule, spool)
     ttl = runtime.get().settings.media.upload_url_ttl_seconds
     now = clock.now()
     fields = {
@@ -302,7 +303,7 @@ async def delete(principal: Principal, upload_id: str) -> None:
         {"_id": file.id, "used_by": {"$size": 0}}
     )
     if result.deleted_count != 1:
-        current = await service.find(file.id)
+        current = await service.find(id_of(file))
         if current is not None and current.used_by:
             raise BadRequest(
                 "File is in use and cannot be deleted",
@@ -342,7 +343,7 @@ def contexts() -> list[ContextOut]:
             name=rule.name,
             description=rule.description,
             allowed_types=rule.allowed_content_types,
-            max_size=dict(rule.limits),
+            max_size=dict(rule.limits.items()),
             private=rule.private,
         )
         for rule in CONTEXTS.values()

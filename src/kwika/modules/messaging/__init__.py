@@ -27,7 +27,7 @@ async def start_conversation(
     context_title: str | None = None,
 ) -> str:
     context = (
-        ConversationContext(type=context_type, id=context_id, title=context_title)  # type: ignore[arg-type]
+        ConversationContext(type=context_type, id=context_id, title=context_title)
         if context_type and context_type != "general"
         else None
     )

@@ -39,7 +39,7 @@ from kwika.modules.messaging.schemas import (
 from kwika.modules.messaging.services import conversations, flows, messages
 from kwika.modules.messaging.services.attachments import SEND_BODY_LIMIT, UPLOADS
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 TAGS = ["Messages"]
 
 Before = Annotated[

@@ -28,7 +28,7 @@ from kwika.modules.notifications.schemas import (
     UnsubscribedOut,
 )
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 TAGS = ["Notifications"]
 
 

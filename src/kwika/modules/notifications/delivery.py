@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
 from kwika.core.broker import after_success
+from kwika.core.ids import id_of
 from kwika.integrations.whatsapp import whatsapp_number
 from kwika.modules.notifications import preferences
 from kwika.modules.notifications.constants import (
@@ -49,7 +50,7 @@ async def store(delivery: Delivery) -> Delivery | None:
         await delivery.insert()
     except DuplicateKeyError:
         return None
-    delivery_id = delivery.id
+    delivery_id = id_of(delivery)
 
     async def release() -> None:
         await Delivery.get_motor_collection().update_one(
@@ -157,7 +158,7 @@ async def _addresses(channel: Channel, contacts: Contacts, user_id: ObjectId) ->
         return [contacts.phone] if contacts.phone and contacts.phone_verified else []
     devices = (
         await PushDevice.find({"user_id": user_id})
-        .sort([("last_seen_at", -1), ("_id", -1)])
+        .sort("-last_seen_at", "-_id")
         .limit(MAX_PUSH_DEVICES)
         .to_list()
     )

@@ -7,7 +7,7 @@ and notifications asks ``resolvers.get(People)``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from bson import ObjectId
@@ -52,7 +52,7 @@ class People(Protocol):
         """The user's addresses; ``NotFound`` when there is no such (undeleted) user."""
         ...
 
-    async def actors(self, user_ids: list[ObjectId]) -> Mapping[str, Actor]:
+    async def actors(self, user_ids: Sequence[ObjectId]) -> Mapping[str, Actor]:
         """Many at once, keyed by id; unknown ids are absent."""
         ...
 

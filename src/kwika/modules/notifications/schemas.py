@@ -123,12 +123,12 @@ class _ChannelBase(BaseModel):
     enabled: bool | None = Field(default=None, description="Master switch of the channel")
 
 
-ChannelPreferencesIn: type[BaseModel] = create_model(  # type: ignore[call-overload]
+ChannelPreferencesIn: type[BaseModel] = create_model(
     "ChannelPreferencesIn", __base__=_ChannelBase, **_category_input_fields()
 )
 
 
-class EmailPreferencesIn(ChannelPreferencesIn):  # type: ignore[misc,valid-type]
+class EmailPreferencesIn(ChannelPreferencesIn):
     digest: Literal["off", "daily", "weekly"] | None = Field(
         default=None, description="Summary email frequency (stored; digests are not sent yet)"
     )
@@ -185,9 +185,9 @@ class PreferencesIn(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     email: EmailPreferencesIn | None = None
-    push: ChannelPreferencesIn | None = None  # type: ignore[valid-type]
-    sms: ChannelPreferencesIn | None = None  # type: ignore[valid-type]
-    whatsapp: ChannelPreferencesIn | None = None  # type: ignore[valid-type]
+    push: ChannelPreferencesIn | None = None
+    sms: ChannelPreferencesIn | None = None
+    whatsapp: ChannelPreferencesIn | None = None
     quiet_hours: QuietHoursIn | None = Field(
         default=None, validation_alias=AliasChoices("quiet_hours", "quietHours")
     )
@@ -197,7 +197,7 @@ def _category_output_fields() -> dict[str, Any]:
     return {c: (bool, Field(description=_CATEGORY_HELP[c])) for c in CATEGORIES}
 
 
-ChannelPreferencesOut: type[BaseModel] = create_model(  # type: ignore[call-overload]
+ChannelPreferencesOut: type[BaseModel] = create_model(
     "ChannelPreferencesOut",
     __base__=ResponseSchema,
     enabled=(bool, ...),
@@ -205,7 +205,7 @@ ChannelPreferencesOut: type[BaseModel] = create_model(  # type: ignore[call-over
 )
 
 
-class EmailPreferencesOut(ChannelPreferencesOut):  # type: ignore[misc,valid-type]
+class EmailPreferencesOut(ChannelPreferencesOut):
     digest: Literal["off", "daily", "weekly"] = "off"
 
 
@@ -218,9 +218,9 @@ class QuietHoursOut(ResponseSchema):
 
 class PreferencesOut(ResponseSchema):
     email: EmailPreferencesOut
-    push: ChannelPreferencesOut  # type: ignore[valid-type]
-    sms: ChannelPreferencesOut  # type: ignore[valid-type]
-    whatsapp: ChannelPreferencesOut  # type: ignore[valid-type]
+    push: ChannelPreferencesOut
+    sms: ChannelPreferencesOut
+    whatsapp: ChannelPreferencesOut
     quiet_hours: QuietHoursOut
 
 

@@ -195,7 +195,7 @@ async def list_for(
     total_items = await collection.count_documents(query)
     rows = (
         await Notification.find(query)
-        .sort([("created_at", -1), ("_id", -1)])
+        .sort("-created_at", "-_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -309,7 +309,7 @@ async def register_device(principal: Principal, data: PushTokenIn) -> PushTokenO
 async def _trim_devices(user_id: ObjectId) -> None:
     extra = (
         await PushDevice.find({"user_id": user_id})
-        .sort([("last_seen_at", -1), ("_id", -1)])
+        .sort("-last_seen_at", "-_id")
         .skip(delivery.MAX_PUSH_DEVICES)
         .to_list()
     )
@@ -319,9 +319,7 @@ async def _trim_devices(user_id: ObjectId) -> None:
 
 async def list_devices(principal: Principal) -> list[PushTokenOut]:
     devices = (
-        await PushDevice.find({"user_id": principal.id})
-        .sort([("last_seen_at", -1), ("_id", -1)])
-        .to_list()
+        await PushDevice.find({"user_id": principal.id}).sort("-last_seen_at", "-_id").to_list()
     )
     return [_device_out(d) for d in devices]
 

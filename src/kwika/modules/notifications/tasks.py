@@ -19,7 +19,7 @@ from pymongo import ReturnDocument
 
 from kwika.core import clock, runtime
 from kwika.core.broker import enqueue, task
-from kwika.integrations.base import DeliveryError, OutgoingMessage
+from kwika.integrations.base import DeliveryError, OutgoingMessage, Sender
 from kwika.modules.notifications.constants import Channel
 from kwika.modules.notifications.documents import Delivery, PushDevice
 
@@ -136,7 +136,8 @@ async def send_delivery(delivery_id: str) -> None:
         log.error("delivery %s cannot be read: %s", delivery_id, exc)
         return
     try:
-        provider_id = await runtime.get().adapters[delivery.channel].send(_outgoing(delivery))
+        sender: Sender = runtime.get().adapters[delivery.channel]
+        provider_id = await sender.send(_outgoing(delivery))
     except DeliveryError as exc:
         failure = exc
     except Exception as exc:

@@ -2,6 +2,7 @@ from bson import ObjectId
 
 from kwika.core import clock
 from kwika.core.errors import NotFound
+from kwika.core.ids import id_of
 from kwika.core.module import ModuleSpec
 from kwika.core.text import search_key
 from kwika.modules import identity
@@ -50,7 +51,7 @@ async def person_changed(user_id: ObjectId) -> None:
                 }
             },
         )
-    await pages.provider_changed(profile.id)
+    await pages.provider_changed(id_of(profile))
 
 
 module = ModuleSpec(

@@ -12,7 +12,7 @@ from kwika.core.geo import Latitude, Longitude
 from kwika.core.money import Amount
 from kwika.core.pagination import PaginationMeta
 from kwika.core.schemas import RequestSchema, ResponseSchema
-from kwika.core.text import text_list
+from kwika.core.text import TEXT_LIST, UNIQUE_TEXTS, text_item
 from kwika.modules.identity import normalize_phone
 from kwika.modules.providers.constants import (
     MAX_AVAILABILITY_DAYS,
@@ -24,11 +24,11 @@ from kwika.modules.providers.constants import (
     TrackStatus,
 )
 
-Skills = text_list(50)
-Languages = text_list(40)
-Ids = text_list(24)
-Specializations = text_list(60)
-DocTypes = text_list(60)
+Skills = Annotated[list[Annotated[str, text_item(50)]], TEXT_LIST, UNIQUE_TEXTS]
+Languages = Annotated[list[Annotated[str, text_item(40)]], TEXT_LIST, UNIQUE_TEXTS]
+Ids = Annotated[list[Annotated[str, text_item(24)]], TEXT_LIST, UNIQUE_TEXTS]
+Specializations = Annotated[list[Annotated[str, text_item(60)]], TEXT_LIST, UNIQUE_TEXTS]
+DocTypes = Annotated[list[Annotated[str, text_item(60)]], TEXT_LIST, UNIQUE_TEXTS]
 ShortText = Annotated[str, Field(min_length=1, max_length=100)]
 Phone = Annotated[str, Field(max_length=32), AfterValidator(normalize_phone)]
 
@@ -295,11 +295,6 @@ class CompanyOut(ResponseSchema):
     business_phone: PhoneOut | None
     created_at: datetime
     updated_at: datetime
-
-
-class CompaniesPage(ResponseSchema):
-    items: list[CompanyOut]
-    pagination: PaginationMeta
 
 
 class BusinessPhoneOut(ResponseSchema):

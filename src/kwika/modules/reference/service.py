@@ -65,7 +65,7 @@ R = TypeVar("R", bound=BaseModel)
 D = TypeVar("D", bound=Document)
 
 _LIVE: dict[str, Any] = {"deleted_at": None}
-_ORDER = [("display_order", 1), ("name", 1)]
+_ORDER = ["+display_order", "+name"]
 
 
 def slug(value: str) -> str:
@@ -84,23 +84,23 @@ def _as_record(document: Document, record: type[R], **extra: Any) -> dict[str, A
 
 
 async def _load_event_types() -> list[dict[str, Any]]:
-    documents = await EventType.find(_LIVE).sort(_ORDER).to_list()
+    documents = await EventType.find(_LIVE).sort(*_ORDER).to_list()
     return [_as_record(d, EventTypeRecord) for d in documents]
 
 
 async def _load_categories() -> list[dict[str, Any]]:
-    documents = await ServiceCategory.find(_LIVE).sort(_ORDER).to_list()
+    documents = await ServiceCategory.find(_LIVE).sort(*_ORDER).to_list()
     return [_as_record(d, ServiceCategoryRecord) for d in documents]
 
 
 async def _load_service_types() -> list[dict[str, Any]]:
-    documents = await ServiceType.find(_LIVE).sort(_ORDER).to_list()
+    documents = await ServiceType.find(_LIVE).sort(*_ORDER).to_list()
     with_kyc = set(await ServiceTypeKyc.get_motor_collection().distinct("service_type_id"))
     return [_as_record(d, ServiceTypeRecord, requires_kyc=d.id in with_kyc) for d in documents]
 
 
 async def _load_kyc_mappings() -> list[dict[str, Any]]:
-    definitions = {d.id: d for d in await KycRequirement.find(_LIVE).sort(_ORDER).to_list()}
+    definitions = {d.id: d for d in await KycRequirement.find(_LIVE).sort(*_ORDER).to_list()}
     records = []
     for mapping in await ServiceTypeKyc.find_all().to_list():
         definition = definitions.get(mapping.kyc_requirement_id)
@@ -119,22 +119,22 @@ async def _load_kyc_mappings() -> list[dict[str, Any]]:
 
 
 async def _load_kyc_definitions() -> list[dict[str, Any]]:
-    documents = await KycRequirement.find(_LIVE).sort(_ORDER).to_list()
+    documents = await KycRequirement.find(_LIVE).sort(*_ORDER).to_list()
     return [_as_record(d, KycDefinitionOut) for d in documents]
 
 
 async def _load_currencies() -> list[dict[str, Any]]:
-    documents = await Currency.find(_LIVE).sort(_ORDER).to_list()
+    documents = await Currency.find(_LIVE).sort(*_ORDER).to_list()
     return [_as_record(d, CurrencyRecord) for d in documents]
 
 
 async def _load_countries() -> list[dict[str, Any]]:
-    documents = await Country.find(_LIVE).sort(_ORDER).to_list()
+    documents = await Country.find(_LIVE).sort(*_ORDER).to_list()
     return [_as_record(d, CountryRecord) for d in documents]
 
 
 async def _load_interests() -> list[dict[str, Any]]:
-    documents = await Interest.find(_LIVE).sort(_ORDER).to_list()
+    documents = await Interest.find(_LIVE).sort(*_ORDER).to_list()
     return [_as_record(d, InterestRecord) for d in documents]
 
 

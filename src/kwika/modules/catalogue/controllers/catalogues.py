@@ -21,7 +21,7 @@ from kwika.modules.catalogue.schemas import (
 )
 from kwika.modules.catalogue.services import catalogues
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 class CataloguesController(Controller):

@@ -19,7 +19,7 @@ from kwika.modules.catalogue.schemas import (
 from kwika.modules.catalogue.services import listings, public_pages
 from kwika.modules.catalogue.uploads import SERVICE_BODY_LIMIT
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 RENAMES = listings.EXPERIENCE_ERRORS
 
 

@@ -20,7 +20,7 @@ from kwika.modules.catalogue.schemas import (
 from kwika.modules.catalogue.services import promotions
 from kwika.modules.catalogue.uploads import PROMOTION_IMAGE_LIMIT, FileForm
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 class PromotionsController(Controller):

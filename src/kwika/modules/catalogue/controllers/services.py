@@ -34,7 +34,7 @@ from kwika.modules.catalogue.services import images, kyc, listings, packages, pu
 from kwika.modules.catalogue.services.views import service_out
 from kwika.modules.catalogue.uploads import KYC_BODY_LIMIT, SERVICE_BODY_LIMIT
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 def _first(request: Request[Any, Any, Any], name: str) -> Any:
@@ -115,7 +115,7 @@ class UserServicesController(Controller):
                 principal,
                 data,
                 uploaded_files(request, "images"),
-                client,  # type: ignore[arg-type]
+                client,
             ),
             "Service created successfully",
         )

@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock
 from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.pagination import Page, PageParams
 from kwika.core.text import search_key
 from kwika.core.tokens import Principal
@@ -111,7 +111,7 @@ async def list_catalogues(
     total = await Catalogue.find(query).count()
     catalogues = (
         await Catalogue.find(query)
-        .sort([("display_order", 1), ("created_at", 1), ("_id", 1)])
+        .sort("+display_order", "+created_at", "+_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -148,7 +148,7 @@ async def update_catalogue(
         )
     except DuplicateKeyError:
         raise _catalogue_taken() from None
-    updated = await owned_catalogue(principal.id, catalogue.id)  # type: ignore[arg-type]
+    updated = await owned_catalogue(principal.id, id_of(catalogue))
     counts = await _count_services([updated.id])
     return catalogue_out(updated, counts.get(str(updated.id), 0))
 
@@ -186,11 +186,7 @@ async def list_categories(company_id: str, paging: PageParams) -> Page[CategoryO
     query = {"company_id": ObjectId(company.id)}
     total = await Category.find(query).count()
     categories = (
-        await Category.find(query)
-        .sort([("name_key", 1)])
-        .skip(paging.skip)
-        .limit(paging.limit)
-        .to_list()
+        await Category.find(query).sort("+name_key").skip(paging.skip).limit(paging.limit).to_list()
     )
     return paging.build([category_out(c) for c in categories], total)
 
@@ -240,7 +236,7 @@ async def update_category(
         )
     except DuplicateKeyError:
         raise _category_taken() from None
-    return category_out(await owned_category(principal.id, category.id))  # type: ignore[arg-type]
+    return category_out(await owned_category(principal.id, id_of(category)))
 
 
 async def bulk_categories(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 
@@ -72,7 +73,7 @@ class NewImages:
         self.images.append(
             ServiceImage(
                 id=file.id,
-                file_id=ObjectId(file.id),
+                file_id=PydanticObjectId(file.id),
                 url=file.file_url,
                 thumbnail_url=file.thumbnail_url,
             )

@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock
 from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.pagination import PageParams
 from kwika.core.tokens import Principal
 from kwika.modules import activity, media, reference
@@ -231,7 +231,7 @@ async def refresh(service_id: ObjectId) -> None:
     elif status != "verified":
         update["$unset"] = {"verified_at": ""}
     await Service.get_motor_collection().update_one({"_id": service.id}, update)
-    await pages.service_changed(service_id=service.id)
+    await pages.service_changed(service_id=id_of(service))
 
 
 async def get_status(principal: Principal, service_id: str) -> KycStatusOut:
@@ -411,7 +411,7 @@ async def kyc_queue(paging: PageParams, status: str | None = "pending") -> KycQu
     total = await Service.find(query).count()
     services = (
         await Service.find(query)
-        .sort([("updated_at", 1), ("_id", 1)])
+        .sort("+updated_at", "+_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -491,7 +491,7 @@ async def _review_service(
         raise Conflict("Nothing is waiting for review on this service", code="NOTHING_PENDING")
     for document in pending:
         try:
-            await _review_document(document.id, staff_id, status, notes)  # type: ignore[arg-type]
+            await _review_document(id_of(document), staff_id, status, notes)
         except Conflict:
             continue  # reviewed by someone else meanwhile
     return await get_submission(str(service.id))

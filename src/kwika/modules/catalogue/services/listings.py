@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from beanie import PydanticObjectId, SortDirection
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 
@@ -17,7 +18,7 @@ from kwika.core import clock
 from kwika.core.auth import ClientContext
 from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
-from kwika.core.ids import parse_id, try_parse_id
+from kwika.core.ids import id_of, parse_id, try_parse_id
 from kwika.core.money import MoneyError, from_minor, to_minor
 from kwika.core.pagination import PageParams
 from kwika.core.text import search_key, search_keys
@@ -364,7 +365,9 @@ async def _phone(draft: _Draft, owner_id: ObjectId) -> None:
         draft.put("business_phone", None)
         return
     phone = await providers.verified_business_phone(owner_id, draft.data.business_phone_id)
-    draft.put("business_phone", PhoneRef(id=ObjectId(phone.id), phone_number=phone.phone_number))
+    draft.put(
+        "business_phone", PhoneRef(id=PydanticObjectId(phone.id), phone_number=phone.phone_number)
+    )
 
 
 async def _draft(
@@ -618,7 +621,7 @@ async def _drop_belongings(service: Service) -> None:
         )
     await KycDocument.get_motor_collection().delete_many({"service_id": service.id})
     for image in service.images:
-        await media.release(image.file_id, image_ops.use_of(service.id), delete_if_unused=True)
+        await media.release(image.file_id, image_ops.use_of(id_of(service)), delete_if_unused=True)
 
 
 # ---------------------------------------------------------------- reading
@@ -691,7 +694,7 @@ async def list_mine(
     query = _filters(
         principal, status, verification_status, category_id, kind, company_id, catalogue_id
     )
-    direction = 1 if sort_order == "asc" else -1
+    direction = SortDirection.ASCENDING if sort_order == "asc" else SortDirection.DESCENDING
     total = await Service.find(query).count()
     found = (
         await Service.find(query)

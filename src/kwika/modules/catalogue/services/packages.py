@@ -10,7 +10,7 @@ from bson import ObjectId
 
 from kwika.core import clock
 from kwika.core.errors import BadRequest, FieldError, NotFound, ValidationFailed
-from kwika.core.ids import parse_id, try_parse_id
+from kwika.core.ids import id_of, parse_id, try_parse_id
 from kwika.core.tokens import Principal
 from kwika.modules.catalogue import pages, signals
 from kwika.modules.catalogue.constants import MAX_PACKAGES_PER_SERVICE
@@ -29,7 +29,7 @@ from kwika.modules.catalogue.services.views import package_out
 async def _ordered(service_id: Any) -> list[Package]:
     return (
         await Package.find({"service_id": service_id})
-        .sort([("display_order", 1), ("created_at", 1), ("_id", 1)])
+        .sort("+display_order", "+created_at", "+_id")
         .to_list()
     )
 
@@ -68,11 +68,7 @@ async def create(principal: Principal, service_id: str, data: PackageIn) -> Pack
         )
     order = data.display_order
     if order is None:
-        last = (
-            await Package.find({"service_id": service.id})
-            .sort([("display_order", -1)])
-            .first_or_none()
-        )
+        last = await Package.find({"service_id": service.id}).sort("-display_order").first_or_none()
         order = (last.display_order + 1) if last else 1
     package = Package(
         service_id=service.id,
@@ -99,7 +95,7 @@ async def create(principal: Principal, service_id: str, data: PackageIn) -> Pack
             {"_id": service.id, "package_count": {"$gte": 1}}, {"$inc": {"package_count": -1}}
         )
         raise
-    await pages.service_changed(service_id=service.id)
+    await pages.service_changed(service_id=id_of(service))
     return package_out(package)
 
 
@@ -144,7 +140,7 @@ async def update(
             if name == "features" and not value:
                 raise ValidationFailed.single("features", "List at least one feature")
             changes[name] = value or []
-    price = package.price_minor
+    price: int | None = package.price_minor
     if "price" in sent:
         price = minor(data.price, service.currency, "price")
         if price is None or price <= 0:
@@ -157,7 +153,7 @@ async def update(
     _compare(price, compare_at)
     changes["updated_at"] = clock.now()
     await Package.get_motor_collection().update_one({"_id": package.id}, {"$set": changes})
-    await pages.service_changed(service_id=service.id)
+    await pages.service_changed(service_id=id_of(service))
     return package_out(await _owned_package(service, str(package.id)))
 
 
@@ -173,7 +169,7 @@ async def delete(principal: Principal, service_id: str, package_id: str) -> None
         await Service.get_motor_collection().update_one(
             {"_id": service.id, "package_count": {"$gte": 1}}, {"$inc": {"package_count": -1}}
         )
-        await pages.service_changed(service_id=service.id)
+        await pages.service_changed(service_id=id_of(service))
 
 
 async def reorder(
@@ -222,5 +218,5 @@ async def reorder(
             {"_id": oid, "service_id": service.id},
             {"$set": {"display_order": order, "updated_at": now}},
         )
-    await pages.service_changed(service_id=service.id)
+    await pages.service_changed(service_id=id_of(service))
     return await packages_of(service.id)

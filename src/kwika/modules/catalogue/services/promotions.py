@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 
@@ -13,7 +14,7 @@ from kwika.core import access, clock
 from kwika.core.auth import ClientContext
 from kwika.core.errors import FieldError, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.money import from_minor
 from kwika.core.pagination import PageParams
 from kwika.core.text import search_key
@@ -75,7 +76,9 @@ async def _attach_image(
     if file.kind != "image" or file.file_url is None:
         await media.release(file.id, _use(promotion_id))
         raise ValidationFailed.single("image_id", "This file is not an image")
-    return FileRef(file_id=ObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url)
+    return FileRef(
+        file_id=PydanticObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url
+    )
 
 
 async def _owned(principal: Principal, promotion_id: str | ObjectId) -> Promotion:
@@ -179,7 +182,7 @@ async def list_mine(
     total = await Promotion.find(query).count()
     found = (
         await Promotion.find(query)
-        .sort([("created_at", -1), ("_id", -1)])
+        .sort("-created_at", "-_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -304,7 +307,7 @@ async def delete(principal: Principal, promotion_id: str, client: ClientContext)
         raise NotFound("Promotion not found")
     if promotion.image:
         await media.release(promotion.image.file_id, _use(promotion.id), delete_if_unused=True)
-    await pages.promotion_removed(promotion_id=promotion.id)
+    await pages.promotion_removed(promotion_id=id_of(promotion))
     await activity.record(
         activity.Actor("user", principal.id),
         "promotion.deleted",
@@ -325,7 +328,9 @@ async def set_image(
     use = _use(promotion.id, promotion.name)
     file = await media.store_upload(principal.id, "promotion_image", upload, used_by=use)
     assert file.file_url is not None
-    image = FileRef(file_id=ObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url)
+    image = FileRef(
+        file_id=PydanticObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url
+    )
     result = await Promotion.get_motor_collection().update_one(
         {"_id": promotion.id, "owner_id": principal.id},
         {"$set": {"image": image.model_dump(), "updated_at": clock.now()}},
@@ -335,8 +340,8 @@ async def set_image(
         raise NotFound("Promotion not found")
     if promotion.image and promotion.image.file_id != image.file_id:
         await media.release(promotion.image.file_id, use, delete_if_unused=True)
-    await pages.promotion_changed(promotion_id=promotion.id)
-    return await _out(await _owned(principal, promotion.id))  # type: ignore[arg-type]
+    await pages.promotion_changed(promotion_id=id_of(promotion))
+    return await _out(await _owned(principal, id_of(promotion)))
 
 
 async def company_renamed(company_id: ObjectId) -> None:

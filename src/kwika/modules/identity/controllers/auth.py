@@ -34,7 +34,7 @@ from kwika.modules.identity.services import accounts, passwords, sessions, signi
 from kwika.modules.identity.services.challenges import ttl_seconds
 from kwika.modules.identity.services.passwords import FORGOT_MESSAGE
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 class AuthController(Controller):

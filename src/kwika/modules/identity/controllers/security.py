@@ -24,7 +24,7 @@ from kwika.modules.identity.schemas import (
 )
 from kwika.modules.identity.services import devices, google, profile, sessions, twofactor
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 def _only_google(provider: FromPath[str]) -> None:

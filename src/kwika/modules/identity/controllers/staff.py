@@ -25,7 +25,7 @@ from kwika.modules.identity.schemas import (
 )
 from kwika.modules.identity.services import sessions, staff
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 class StaffAuthController(Controller):

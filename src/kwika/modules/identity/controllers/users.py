@@ -23,7 +23,7 @@ from kwika.modules.identity.schemas import (
 )
 from kwika.modules.identity.services import passwords, profile
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 class ProfileController(Controller):

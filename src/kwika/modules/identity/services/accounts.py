@@ -21,7 +21,7 @@ from kwika.core.errors import (
     NotFound,
     ValidationFailed,
 )
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.security import BadSignature, SignatureExpired
 from kwika.modules import activity, notifications
 from kwika.modules.identity.constants import (
@@ -242,7 +242,7 @@ async def send_set_password_link(user: User) -> None:
     channel: VerificationType = "phone" if user.phone else "email"
     address = destination(user, channel)
     token = await codes.issue_link_token(
-        user.id, Purpose.SET_PASSWORD, channel, address, settings.set_password_ttl_seconds
+        id_of(user), Purpose.SET_PASSWORD, channel, address, settings.set_password_ttl_seconds
     )
     link = f"{settings.frontend_url.rstrip('/')}/set-password?token={token}"
     await notifications.send_direct(
@@ -278,7 +278,9 @@ async def send_verification(user: User, channel: VerificationType) -> str:
     rt = runtime.get()
     address = destination(user, channel)
     purpose = Purpose.VERIFY_EMAIL if channel == "email" else Purpose.VERIFY_PHONE
-    code = await codes.issue_code(user.id, purpose, channel, address, rt.settings.otp_ttl_seconds)
+    code = await codes.issue_code(
+        id_of(user), purpose, channel, address, rt.settings.otp_ttl_seconds
+    )
     context = {
         "first_name": user.first_name,
         "code": code,
@@ -347,7 +349,7 @@ async def mark_verified(user: User, channel: VerificationType) -> VerifiedOut:
     if before is not None and not (
         before.get("is_email_verified") or before.get("is_phone_verified")
     ):
-        await welcome(user.id)
+        await welcome(id_of(user))
     return VerifiedOut(user_id=str(user.id), verification_type=channel, verified_at=now)
 
 
@@ -382,7 +384,7 @@ async def _welcome_once(user_id: ObjectId) -> None:
 async def verify_otp(user_id: str, channel: VerificationType, code: str) -> VerifiedOut:
     user = await get_user(user_id)
     purpose = Purpose.VERIFY_EMAIL if channel == "email" else Purpose.VERIFY_PHONE
-    record = await codes.consume_code(user.id, purpose, code)
+    record = await codes.consume_code(id_of(user), purpose, code)
     if record.destination != (user.email if channel == "email" else user.phone):
         raise BadRequest(codes.INVALID_CODE, code="INVALID_CODE")
     return await mark_verified(user, channel)

@@ -11,8 +11,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from bson import ObjectId
-
 from kwika.core import runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import BadRequest, DependencyUnavailable
@@ -40,10 +38,6 @@ class Challenge:
     code_hash: str | None = None
     code_channel: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def principal_object_id(self) -> ObjectId:
-        return ObjectId(self.principal_id)
 
     def client(self, request_id: str = "") -> ClientContext:
         return ClientContext(

@@ -83,7 +83,7 @@ async def consume_code(user_id: ObjectId, purpose: str, code: str) -> Verificati
     """Check the newest code of ``purpose``; wrong codes count towards a lockout."""
     latest = (
         await VerificationCode.find({"user_id": user_id, "purpose": purpose})
-        .sort(-VerificationCode.created_at)
+        .sort("-created_at")
         .first_or_none()
     )
     if latest is None or latest.consumed_at is not None:

@@ -55,7 +55,7 @@ async def list_devices(principal: Principal, paging: PageParams) -> Page[Trusted
     total = await TrustedDevice.find(query).count()
     rows = (
         await TrustedDevice.find(query)
-        .sort(-TrustedDevice.last_seen_at)
+        .sort("-last_seen_at")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()

@@ -20,6 +20,7 @@ from kwika.core.errors import (
     Forbidden,
     Unauthorized,
 )
+from kwika.core.ids import id_of
 from kwika.core.redis import REDIS_DOWN, redis_key
 from kwika.core.security import random_token
 from kwika.core.tokens import Principal
@@ -153,7 +154,7 @@ async def sign_in_with_claims(
             await _link_existing(user, claims, email, client)
     if user is None:
         user = await _create(claims, email, client)
-    user = await accounts.get_user(user.id)
+    user = await accounts.get_user(id_of(user))
     user = await signin.admit(user, client)
     return await signin.after_first_factor(user, client, remember_me, via="google")
 
@@ -168,12 +169,12 @@ async def _link_existing(
     unset = {}
     if not user.is_email_verified and user.password_hash:
         unset["password_hash"] = ""
-        await sessions.revoke_all(user.id, "unverified_password_dropped")
+        await sessions.revoke_all(id_of(user), "unverified_password_dropped")
     await User.get_motor_collection().update_one(
         {"_id": user.id}, {"$set": update, **({"$unset": unset} if unset else {})}
     )
     if not user.is_verified:
-        await accounts.welcome(user.id)  # Google proved the address: the account is usable
+        await accounts.welcome(id_of(user))  # Google proved the address: the account is usable
     await activity.record(
         accounts.actor_of(user),
         "user.google_linked",
@@ -206,7 +207,7 @@ async def _create(claims: dict[str, Any], email: str, client: ClientContext) -> 
         if existing is None:
             raise
         return existing
-    await accounts.welcome(user.id)
+    await accounts.welcome(id_of(user))
     await activity.record(
         accounts.actor_of(user),
         "user.registered",
@@ -239,7 +240,7 @@ async def link(user_id: ObjectId, claims: dict[str, Any], client: ClientContext)
         target_id=user.id,
         ip=client.ip,
     )
-    return ProfileOut.of(await accounts.get_user(user.id))
+    return ProfileOut.of(await accounts.get_user(id_of(user)))
 
 
 async def disconnect(principal: Principal, password: str | None, client: ClientContext) -> None:

@@ -7,9 +7,15 @@ import asyncio
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import BadRequest, Conflict, FieldError, ValidationFailed
+from kwika.core.ids import id_of
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
-from kwika.modules.identity.constants import RESET_IP_LIMIT, RESET_WINDOW_SECONDS, Purpose
+from kwika.modules.identity.constants import (
+    RESET_IP_LIMIT,
+    RESET_WINDOW_SECONDS,
+    CodeChannel,
+    Purpose,
+)
 from kwika.modules.identity.documents import User
 from kwika.modules.identity.schemas import (
     ChangePasswordIn,
@@ -61,7 +67,7 @@ async def forgot(data: ForgotPasswordIn, client: ClientContext) -> None:
         return
     if email:
         token = await codes.issue_link_token(
-            user.id, Purpose.RESET_PASSWORD, "email", email, settings.password_reset_ttl_seconds
+            id_of(user), Purpose.RESET_PASSWORD, "email", email, settings.password_reset_ttl_seconds
         )
         link = f"{settings.frontend_url.rstrip('/')}/reset-password?token={token}"
         await notifications.send_direct(
@@ -80,7 +86,7 @@ async def forgot(data: ForgotPasswordIn, client: ClientContext) -> None:
     else:
         assert phone is not None
         code = await codes.issue_code(
-            user.id, Purpose.RESET_PASSWORD_CODE, "sms", phone, settings.otp_ttl_seconds
+            id_of(user), Purpose.RESET_PASSWORD_CODE, "sms", phone, settings.otp_ttl_seconds
         )
         await notifications.send_direct(
             "sms",
@@ -103,7 +109,7 @@ async def reset(data: ResetPasswordIn, client: ClientContext) -> None:
         _, user = await accounts.find_by_credential(data.phone or data.email or "")
         if user is None:
             raise BadRequest("Invalid or expired reset code", code="INVALID_CODE")
-        record = await codes.consume_code(user.id, Purpose.RESET_PASSWORD_CODE, data.code)
+        record = await codes.consume_code(id_of(user), Purpose.RESET_PASSWORD_CODE, data.code)
     else:
         raise ValidationFailed.single(
             "token", "Provide the token from the email, or the SMS code with your phone number"
@@ -115,7 +121,7 @@ async def reset(data: ResetPasswordIn, client: ClientContext) -> None:
         await accounts.mark_verified(user, "email")
     elif record.channel in ("sms", "phone") and record.destination == user.phone:
         await accounts.mark_verified(user, "phone")
-    revoked = await sessions.revoke_all(user.id, "password_reset")
+    revoked = await sessions.revoke_all(id_of(user), "password_reset")
     await activity.record(
         accounts.actor_of(user),
         "user.password_reset",
@@ -146,7 +152,7 @@ async def change(principal: Principal, data: ChangePasswordIn, client: ClientCon
             "new_password", "New password must differ from the current one"
         )
     await _store_password(user, data.new_password)
-    revoked = await sessions.revoke_all(user.id, "password_changed", keep=principal.session_id)
+    revoked = await sessions.revoke_all(id_of(user), "password_changed", keep=principal.session_id)
     await activity.record(
         accounts.actor_of(user),
         "user.password_changed",
@@ -199,13 +205,14 @@ async def _store_password(user: User, password: str) -> None:
 
 
 async def alert_password_changed(user: User, how: str) -> None:
+    channel: CodeChannel
     channel, address = ("email", user.email) if user.email else ("sms", user.phone)
     if not address:
         return
     await notifications.send_direct(
         channel,
         address,
-        "password_changed",  # type: ignore[arg-type]
+        "password_changed",
         {
             "first_name": user.first_name,
             "how": how,

@@ -11,10 +11,11 @@ from pymongo.errors import DuplicateKeyError
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import BadRequest, Conflict, FieldError, NotFound, ValidationFailed
+from kwika.core.ids import id_of
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
 from kwika.modules.identity import signals
-from kwika.modules.identity.constants import Purpose
+from kwika.modules.identity.constants import CodeChannel, Purpose
 from kwika.modules.identity.documents import PendingContact, TwoFactor, User
 from kwika.modules.identity.schemas import (
     DeletionOut,
@@ -92,7 +93,7 @@ async def update_profile(
             details={"fields": sorted(changes)},
             ip=client.ip,
         )
-    return ProfileOut.of(await accounts.get_user(user.id))
+    return ProfileOut.of(await accounts.get_user(id_of(user)))
 
 
 async def start_contact_change(
@@ -121,8 +122,10 @@ async def start_contact_change(
         f"Please wait {settings.otp_resend_seconds} seconds before retrying.",
     )
     purpose = Purpose.CHANGE_EMAIL if kind == "email" else Purpose.CHANGE_PHONE
-    channel = "email" if kind == "email" else "sms"
-    code = await codes.issue_code(user.id, purpose, channel, new_value, settings.otp_ttl_seconds)
+    channel: CodeChannel = "email" if kind == "email" else "sms"
+    code = await codes.issue_code(
+        id_of(user), purpose, channel, new_value, settings.otp_ttl_seconds
+    )
     expires_at = clock.now() + timedelta(seconds=settings.otp_ttl_seconds)
     pending = PendingContact(value=new_value, expires_at=expires_at)
     await User.get_motor_collection().update_one(
@@ -131,7 +134,7 @@ async def start_contact_change(
     await notifications.send_direct(
         channel,
         new_value,
-        "contact_change_code",  # type: ignore[arg-type]
+        "contact_change_code",
         {
             "first_name": user.first_name,
             "code": code,
@@ -156,7 +159,7 @@ async def confirm_contact_change(
     if pending is None:
         raise BadRequest(f"No {field} change is in progress", code="NO_PENDING_CHANGE")
     purpose = Purpose.CHANGE_EMAIL if kind == "email" else Purpose.CHANGE_PHONE
-    record = await codes.consume_code(user.id, purpose, code)
+    record = await codes.consume_code(id_of(user), purpose, code)
     if record.destination != pending.value:
         raise BadRequest(codes.INVALID_CODE, code="INVALID_CODE")
     now = clock.now()
@@ -200,13 +203,13 @@ async def confirm_contact_change(
             user_id=user.id,
             data={"purpose": f"{field}_changed"},
         )
-    return ProfileOut.of(await accounts.get_user(user.id))
+    return ProfileOut.of(await accounts.get_user(id_of(user)))
 
 
 async def revoke_other_sessions(principal: Principal, password: str) -> int:
     user = await accounts.get_user(principal.id)
     await passwords.require_password(user, password)
-    return await sessions.revoke_all(user.id, "revoked_by_user", keep=principal.session_id)
+    return await sessions.revoke_all(id_of(user), "revoked_by_user", keep=principal.session_id)
 
 
 async def schedule_deletion(
@@ -238,7 +241,7 @@ async def schedule_deletion(
             }
         },
     )
-    await sessions.revoke_all(user.id, "account_deleted")
+    await sessions.revoke_all(id_of(user), "account_deleted")
     await signals.user_changed.send(user_id=user.id)
     await activity.record(
         accounts.actor_of(user),

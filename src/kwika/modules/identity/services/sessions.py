@@ -11,7 +11,7 @@ from bson import ObjectId
 from kwika.core import auth, clock, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import BadRequest, NotFound, Unauthorized
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.net import DeviceInfo, mask_ip
 from kwika.core.pagination import Page, PageParams
 from kwika.core.security import random_token, sha256_hex
@@ -71,7 +71,7 @@ async def _new_refresh_token(session: AuthSession) -> str:
 
 def _tokens(session: AuthSession, refresh_token: str, role: str) -> TokensOut:
     access = runtime.get().tokens.issue(
-        session.principal_kind, session.principal_id, session.id, role
+        session.principal_kind, session.principal_id, id_of(session), role
     )
     return TokensOut(
         access_token=access.token,
@@ -138,7 +138,7 @@ async def rotate(refresh_token: str, kind: Kind) -> TokensOut:
     if session is None or session.revoked_at is not None or session.expires_at <= now:
         raise Unauthorized(INVALID_REFRESH, code="INVALID_REFRESH_TOKEN")
     if role is None:
-        await revoke_session_ids([session.id], "account_unavailable")
+        await revoke_session_ids([id_of(session)], "account_unavailable")
         raise Unauthorized("This account can no longer sign in", code="ACCOUNT_UNAVAILABLE")
     session.last_active_at = now
     session.expires_at = now + _refresh_ttl(session.remember_me)
@@ -205,7 +205,7 @@ async def list_sessions(principal: Principal, paging: PageParams) -> Page[Sessio
     total = await AuthSession.find(query).count()
     rows = (
         await AuthSession.find(query)
-        .sort(-AuthSession.last_active_at)
+        .sort("-last_active_at")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()

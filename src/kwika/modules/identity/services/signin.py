@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import hmac
 from dataclasses import asdict, replace
+from typing import Any
 
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import BadRequest, Forbidden, Unauthorized, ValidationFailed
+from kwika.core.ids import id_of
 from kwika.core.net import describe_device
 from kwika.core.security import numeric_code
 from kwika.modules import activity, notifications
 from kwika.modules.identity import signals
+from kwika.modules.identity.constants import CodeChannel
 from kwika.modules.identity.documents import User
 from kwika.modules.identity.schemas import AuthOut, ChallengeOut, SigninIn, UserOut
 from kwika.modules.identity.services import accounts, challenges, devices, sessions, throttle, totp
@@ -97,7 +100,7 @@ async def admit(user: User, client: ClientContext) -> User:
     return user
 
 
-def _verified_channel(user: User) -> tuple[str, str]:
+def _verified_channel(user: User) -> tuple[CodeChannel, str]:
     if user.is_email_verified and user.email:
         return "email", user.email
     assert user.phone is not None
@@ -134,7 +137,7 @@ def challenge_digest(user: User, code: str) -> str:
 async def after_first_factor(
     user: User, client: ClientContext, remember_me: bool, via: str
 ) -> AuthOut | ChallengeOut:
-    base = {
+    base: dict[str, Any] = {
         "principal_kind": "user",
         "principal_id": str(user.id),
         "remember_me": remember_me,
@@ -145,7 +148,7 @@ async def after_first_factor(
     ttl = challenges.ttl_seconds()
     two_factor = user.two_factor
     if two_factor.enabled:
-        challenge = Challenge(kind="two_factor", methods=[], **base)  # type: ignore[arg-type]
+        challenge = Challenge(kind="two_factor", methods=[], **base)
         sent_to = None
         if two_factor.method == "authenticator":
             challenge.methods = ["authenticator", "backup_code"]
@@ -161,12 +164,14 @@ async def after_first_factor(
             expires_in=ttl,
             sent_to=sent_to,
         )
-    if user.account_type == "provider" and not await devices.is_trusted(user.id, client.device.key):
+    if user.account_type == "provider" and not await devices.is_trusted(
+        id_of(user), client.device.key
+    ):
         channel, _ = _verified_channel(user)
         digest, sent_to = await _send_challenge_code(user, channel, client)
         challenge = Challenge(
             kind="device", methods=[channel], code_hash=digest, code_channel=channel, **base
-        )  # type: ignore[arg-type]
+        )
         token = await challenges.create(challenge)
         return ChallengeOut(
             device_verification_required=True,
@@ -179,8 +184,10 @@ async def after_first_factor(
 
 
 async def finish(user: User, client: ClientContext, remember_me: bool, via: str) -> AuthOut:
-    is_new_device = await devices.remember(user.id, client)
-    issued = await sessions.open_session("user", user.id, user.account_type, client, remember_me)
+    is_new_device = await devices.remember(id_of(user), client)
+    issued = await sessions.open_session(
+        "user", id_of(user), user.account_type, client, remember_me
+    )
     user.last_login_at = clock.now()
     await User.get_motor_collection().update_one(
         {"_id": user.id}, {"$set": {"last_login_at": user.last_login_at}}
@@ -205,7 +212,7 @@ async def _announce_new_device(user: User, client: ClientContext, via: str) -> N
         },
     )
     # The first device is the sign-up itself, not news worth an alert.
-    if not user.login_alerts or await devices.count(user.id) <= 1:
+    if not user.login_alerts or await devices.count(id_of(user)) <= 1:
         return
     channel, address = _verified_channel(user)
     await notifications.send_direct(
@@ -246,9 +253,9 @@ async def verify_two_factor(token: str, code: str, request_client: ClientContext
         nonlocal used_backup
         if "authenticator" in challenge.methods and user.two_factor.secret_encrypted:
             secret = totp.decrypt(user.two_factor.secret_encrypted)
-            if await totp.accept_totp(User, user.id, secret, code):
+            if await totp.accept_totp(User, id_of(user), secret, code):
                 return True
-            used_backup = await totp.accept_backup_code(User, user.id, code)
+            used_backup = await totp.accept_backup_code(User, id_of(user), code)
             return used_backup
         return _code_matches(user, challenge, code)
 

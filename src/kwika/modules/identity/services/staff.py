@@ -22,7 +22,7 @@ from kwika.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.pagination import Page, PageParams
 from kwika.core.tokens import Principal
 from kwika.modules import activity
@@ -158,7 +158,9 @@ async def verify(token: str, code: str, request_client: ClientContext) -> StaffA
         raise Forbidden("This staff account cannot sign in", code="STAFF_DEACTIVATED")
     await challenges.settle(token, challenge, lambda: _accept(staff, challenge, code))
     client = challenge.client(request_client.request_id)
-    issued = await sessions.open_session("staff", staff.id, staff.role, client, remember_me=False)
+    issued = await sessions.open_session(
+        "staff", id_of(staff), staff.role, client, remember_me=False
+    )
     staff.last_login_at = clock.now()
     await StaffAccount.get_motor_collection().update_one(
         {"_id": staff.id}, {"$set": {"last_login_at": staff.last_login_at}}
@@ -178,7 +180,7 @@ async def _accept(staff: StaffAccount, challenge: Challenge, code: str) -> bool:
     if challenge.kind == "staff_two_factor":
         assert staff.two_factor.secret_encrypted is not None
         secret = totp.decrypt(staff.two_factor.secret_encrypted)
-        return await totp.accept_totp(StaffAccount, staff.id, secret, code)
+        return await totp.accept_totp(StaffAccount, id_of(staff), secret, code)
     if challenge.kind != "staff_totp_setup":
         raise BadRequest(challenges.INVALID_CHALLENGE, code="CHALLENGE_EXPIRED")
     encrypted = challenge.extra["secret"]
@@ -219,7 +221,7 @@ async def list_staff(
     total = await StaffAccount.find(query).count()
     rows = (
         await StaffAccount.find(query)
-        .sort(-StaffAccount.created_at)
+        .sort("-created_at")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -257,7 +259,7 @@ async def update(
     await StaffAccount.get_motor_collection().update_one({"_id": target.id}, {"$set": update})
     if {"role", "is_active"} & changes.keys() or reset_two_factor:
         # Tokens carry the role: end the sessions so the change applies at once.
-        await sessions.revoke_all(target.id, "staff_updated")
+        await sessions.revoke_all(id_of(target), "staff_updated")
     await activity.record(
         activity.Actor("staff", principal.id),
         "staff.updated",
@@ -266,4 +268,4 @@ async def update(
         ip=client.ip,
         details={**changes, "reset_two_factor": bool(reset_two_factor)},
     )
-    return StaffOut.of(await _get(target.id))
+    return StaffOut.of(await _get(id_of(target)))

@@ -8,9 +8,10 @@ from typing import Literal
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import BadRequest, Conflict
+from kwika.core.ids import id_of
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
-from kwika.modules.identity.constants import TOTP_SETUP_TTL_SECONDS, Purpose
+from kwika.modules.identity.constants import TOTP_SETUP_TTL_SECONDS, CodeChannel, Purpose
 from kwika.modules.identity.documents import TwoFactor, User
 from kwika.modules.identity.schemas import BackupCodesOut, TwoFactorSetupOut, TwoFactorStateOut
 from kwika.modules.identity.services import accounts, codes, passwords, totp
@@ -31,7 +32,7 @@ def _channel_address(user: User, method: str) -> tuple[Literal["email", "sms"], 
 async def _send_code(user: User, method: str, purpose: str) -> str:
     channel, address = _channel_address(user, method)
     ttl = runtime.get().settings.otp_ttl_seconds
-    code = await codes.issue_code(user.id, purpose, channel, address, ttl)
+    code = await codes.issue_code(id_of(user), purpose, channel, address, ttl)
     await notifications.send_direct(
         channel,
         address,
@@ -58,7 +59,7 @@ async def enable(principal: Principal, method: str, password: str) -> TwoFactorS
     tf.pending_method = method  # type: ignore[assignment]
     if method == "authenticator":
         secret = totp.new_secret()
-        plain, hashes = totp.new_backup_codes(user.id)
+        plain, hashes = totp.new_backup_codes(id_of(user))
         tf.pending_secret_encrypted = totp.encrypt(secret)
         tf.pending_backup_code_hashes = hashes
         tf.pending_expires_at = now + timedelta(seconds=TOTP_SETUP_TTL_SECONDS)
@@ -96,7 +97,7 @@ async def confirm(principal: Principal, code: str, client: ClientContext) -> Two
             raise BadRequest(INVALID, code="INVALID_CODE")
         step = matched
     else:
-        await codes.consume_code(user.id, Purpose.TWO_FACTOR_SETUP, code)
+        await codes.consume_code(id_of(user), Purpose.TWO_FACTOR_SETUP, code)
     now = clock.now()
     enabled = TwoFactor(
         enabled=True,
@@ -131,10 +132,10 @@ async def _second_factor_ok(user: User, code: str) -> bool:
     tf = user.two_factor
     if tf.method == "authenticator" and tf.secret_encrypted:
         secret = totp.decrypt(tf.secret_encrypted)
-        return await totp.accept_totp(User, user.id, secret, code) or await totp.accept_backup_code(
-            User, user.id, code
-        )
-    await codes.consume_code(user.id, Purpose.TWO_FACTOR_DISABLE, code)
+        return await totp.accept_totp(
+            User, id_of(user), secret, code
+        ) or await totp.accept_backup_code(User, id_of(user), code)
+    await codes.consume_code(id_of(user), Purpose.TWO_FACTOR_DISABLE, code)
     return True
 
 
@@ -161,7 +162,7 @@ async def regenerate_backup_codes(principal: Principal, password: str) -> Backup
     await passwords.require_password(user, password)
     if not user.two_factor.enabled or user.two_factor.method != "authenticator":
         raise Conflict("Backup codes belong to authenticator-app 2FA", code="TWO_FACTOR_DISABLED")
-    plain, hashes = totp.new_backup_codes(user.id)
+    plain, hashes = totp.new_backup_codes(id_of(user))
     await User.get_motor_collection().update_one(
         {"_id": user.id}, {"$set": {"two_factor.backup_code_hashes": hashes}}
     )
@@ -182,12 +183,13 @@ async def _record(user: User, action: str, client: ClientContext, method: str | 
         if action.endswith("enabled")
         else "two-factor authentication turned off"
     )
+    channel: CodeChannel
     channel, address = ("email", user.email) if user.email else ("sms", user.phone)
     if address:
         await notifications.send_direct(
             channel,
             address,
-            "security_alert",  # type: ignore[arg-type]
+            "security_alert",
             {
                 "first_name": user.first_name,
                 "headline": headline,

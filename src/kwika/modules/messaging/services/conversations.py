@@ -16,7 +16,7 @@ from kwika.core.errors import (
     NotFound,
     ValidationFailed,
 )
-from kwika.core.ids import parse_id, try_parse_id
+from kwika.core.ids import id_of, parse_id, try_parse_id
 from kwika.core.module import conversation_contexts
 from kwika.core.pagination import PageParams
 from kwika.core.ratelimit import limit
@@ -94,7 +94,7 @@ async def _members(conversation: Conversation, users: dict[ObjectId, str]) -> No
                 user_id=user_id,
                 kind=conversation.kind,
                 context_type=context_type,
-                role=role,  # type: ignore[arg-type]
+                role=role,
                 joined_at=now,
                 last_activity_at=now,
             ).insert()
@@ -221,7 +221,7 @@ async def list_conversations(
     total_items = await collection.count_documents(query)
     mine = (
         await Participant.find(query)
-        .sort([("last_activity_at", -1), ("_id", -1)])
+        .sort("-last_activity_at", "-_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -319,7 +319,7 @@ async def rename(user_id: ObjectId, conversation_id: str, title: str) -> Convers
     await Conversation.get_motor_collection().update_one(
         {"_id": conversation.id}, {"$set": {"title": title, "updated_at": clock.now()}}
     )
-    await announce(conversation.id)
+    await announce(id_of(conversation))
     return conversation
 
 
@@ -341,7 +341,7 @@ async def add_members(
     if not result.modified_count:
         raise ValidationFailed.single("user_ids", f"A group has at most {cap} participants")
     await _members(conversation, dict.fromkeys(new, "member"))
-    await announce(conversation.id)
+    await announce(id_of(conversation))
     return conversation, new
 
 
@@ -390,7 +390,7 @@ async def set_role(
     )
     if not result.modified_count:
         return conversation, target, False
-    await announce(conversation.id)
+    await announce(id_of(conversation))
     return conversation, target, True
 
 
@@ -411,7 +411,7 @@ async def _hand_over(conversation_id: ObjectId) -> None:
     for role in ("admin", "member"):
         heir = (
             await Participant.find({"conversation_id": conversation_id, "role": role})
-            .sort([("joined_at", 1)])
+            .sort("+joined_at")
             .first_or_none()
         )
         if heir is not None:

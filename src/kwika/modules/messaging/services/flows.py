@@ -5,7 +5,7 @@ from __future__ import annotations
 from bson import ObjectId
 
 from kwika.core.errors import ValidationFailed
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of
 from kwika.modules.identity import get_user_summaries
 from kwika.modules.messaging.constants import GrantedRole
 from kwika.modules.messaging.schemas import (
@@ -74,7 +74,7 @@ async def create(user_id: ObjectId, data: CreateConversationIn) -> StartedOut:
         )
         name = await _name(user_id)
         await messages.post_system_message(
-            conversation.id,
+            id_of(conversation),
             f"{name} created the group",
             {"action": "group_created"},
             mentions=[user_id],
@@ -97,7 +97,7 @@ async def _name(user_id: ObjectId) -> str:
 async def rename(user_id: ObjectId, conversation_id: str, title: str) -> ConversationOut:
     conversation = await conversations.rename(user_id, conversation_id, title)
     await messages.post_system_message(
-        conversation.id,
+        id_of(conversation),
         f"{await _name(user_id)} renamed the group to {title}",
         {"action": "group_renamed", "title": title},
         mentions=[user_id],
@@ -113,7 +113,7 @@ async def add_members(
         names = await get_user_summaries(added)
         listed = ", ".join(names[str(u)].full_name for u in added if str(u) in names)
         await messages.post_system_message(
-            conversation.id,
+            id_of(conversation),
             f"{await _name(user_id)} added {listed}",
             {"action": "members_added", "user_ids": [str(u) for u in added]},
             mentions=[user_id, *added],
@@ -130,7 +130,7 @@ async def remove_member(user_id: ObjectId, conversation_id: str, member_id: str)
         else f"{await _name(user_id)} removed {removed_name}"
     )
     await messages.post_system_message(
-        conversation.id,
+        id_of(conversation),
         text,
         {"action": "member_removed", "user_id": str(removed)},
         mentions=[user_id, removed],
@@ -152,15 +152,9 @@ async def set_role(
         else:
             text = f"{await _name(user_id)} made {name} a member"
         await messages.post_system_message(
-            conversation.id,
+            id_of(conversation),
             text,
             {"action": "role_changed", "user_id": str(target), "role": role},
             mentions=[user_id, target],
         )
     return await conversations.get(user_id, conversation_id)
-
-
-async def conversation_with(user_id: ObjectId, other_id: str) -> str:
-    """Public API helper: the direct conversation's id (started when needed)."""
-    conversation, _ = await conversations.get_or_create_direct(user_id, parse_id(other_id, "User"))
-    return str(conversation.id)

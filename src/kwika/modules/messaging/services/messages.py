@@ -8,13 +8,14 @@ import contextlib
 import logging
 from typing import Any
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
 from kwika.core.broker import enqueue
 from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
-from kwika.core.ids import parse_id, try_parse_id
+from kwika.core.ids import id_of, parse_id, try_parse_id
 from kwika.core.pagination import PageParams
 from kwika.core.ratelimit import limit
 from kwika.core.realtime import emit_to_users
@@ -38,7 +39,6 @@ from kwika.modules.messaging.documents import (
     ReplySnapshot,
 )
 from kwika.modules.messaging.schemas import (
-    ConversationOut,
     MessageOut,
     MessagePage,
     ReadResultOut,
@@ -108,7 +108,7 @@ async def _reply_snapshot(
     if target is None or target.is_deleted:
         raise ValidationFailed.single("reply_to", "The message you reply to is not in this chat")
     return ReplySnapshot(
-        id=target.id,
+        id=id_of(target),
         sender_id=target.sender_id,
         content=views.preview(target),
         message_type=target.message_type,
@@ -146,7 +146,7 @@ async def send(
         )
     if len(content) > config.max_message_length:
         raise ValidationFailed.single("content", f"At most {config.max_message_length} characters")
-    dedupe = _dedupe_key(sender_id, conversation.id, client_id)
+    dedupe = _dedupe_key(sender_id, id_of(conversation), client_id)
     if dedupe:
         existing = await Message.find_one({"dedupe_key": dedupe})
         if existing is not None:
@@ -163,7 +163,7 @@ async def send(
         id=ObjectId(),
         conversation_id=conversation.id,
         sender_id=sender_id,
-        message_type=message_type,  # type: ignore[arg-type]
+        message_type=message_type,
         content=content,
         attachments=attachments,
         reply_to=await _reply_snapshot(conversation, me, reply_to),
@@ -230,7 +230,7 @@ async def _record(conversation: Conversation, message: Message, *, counts_as_unr
         {
             "$set": {
                 "last_message": LastMessage(
-                    id=message.id,  # type: ignore[arg-type]
+                    id=id_of(message),
                     sender_id=message.sender_id,
                     content=views.preview(message),
                     message_type=message.message_type,
@@ -336,7 +336,7 @@ async def _page(
     total = await Message.get_motor_collection().count_documents(query)
     rows = (
         await Message.find(query)
-        .sort([("created_at", -1), ("_id", -1)])
+        .sort("-created_at", "-_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -385,7 +385,7 @@ async def mark_read(
     """Read receipts: mark these messages (or every unread one) read by the caller, and
     tell the other participants live (``messages_read``)."""
     conversation, me = await views.membership(user_id, conversation_id)
-    query = _unread_query(conversation.id, me)
+    query = _unread_query(id_of(conversation), me)
     if message_ids is not None:
         parsed = [try_parse_id(i) for i in message_ids]
         bad = [
@@ -406,13 +406,13 @@ async def mark_read(
         )
     # Recounted rather than decremented so the count heals itself.
     unread = await Message.get_motor_collection().count_documents(
-        _unread_query(conversation.id, me)
+        _unread_query(id_of(conversation), me)
     )
     await Participant.get_motor_collection().update_one(
         {"_id": me.id}, {"$set": {"unread_count": unread, "last_read_at": now}}
     )
-    with contextlib.suppress(REDIS_DOWN):
-        await runtime.get().redis.delete(offline.cooldown_key(user_id, conversation.id))
+    with contextlib.suppress(*REDIS_DOWN):
+        await runtime.get().redis.delete(offline.cooldown_key(user_id, id_of(conversation)))
     marked = [str(i) for i in ids]
     if marked:
         await emit_to_users(
@@ -491,11 +491,11 @@ async def delete(user_id: ObjectId, conversation_id: str, message_id: str) -> No
     )
     # Released after the message is marked deleted and forgotten only once released, so
     # deleting again finishes what a failed attempt left.
-    await files.release(message.id, message.attachments)
+    await files.release(id_of(message), message.attachments)
     await collection.update_one({"_id": message.id}, {"$unset": {"attachments": ""}})
     if not result.modified_count:
         return  # already deleted
-    await forget_quotes(conversation.id, [message.id])
+    await forget_quotes(id_of(conversation), [id_of(message)])
     readers = [r.user_id for r in message.read_by]
     await Participant.get_motor_collection().update_many(
         {
@@ -536,7 +536,7 @@ async def react(
     collection = Message.get_motor_collection()
     await collection.update_one({"_id": message.id}, {"$pull": {"reactions": {"user_id": user_id}}})
     if emoji is not None:
-        reaction = Reaction(user_id=user_id, emoji=emoji).model_dump()
+        reaction = Reaction(user_id=PydanticObjectId(user_id), emoji=emoji).model_dump()
         await collection.update_one({"_id": message.id}, {"$push": {"reactions": reaction}})
     updated = await Message.get(message.id)
     assert updated is not None
@@ -567,8 +567,3 @@ async def typing(user_id: ObjectId, conversation_id: str, is_typing: bool) -> No
             "is_typing": is_typing,
         },
     )
-
-
-async def conversation_view(user_id: ObjectId, conversation_id: str) -> ConversationOut:
-    conversation, me = await views.membership(user_id, conversation_id)
-    return await views.one_conversation_out(conversation, me)

@@ -9,6 +9,7 @@ import logging
 from bson import ObjectId
 
 from kwika.core import runtime
+from kwika.core.ids import id_of
 from kwika.core.realtime import presence_of
 from kwika.core.redis import REDIS_DOWN, redis_key
 from kwika.modules.messaging.documents import Conversation, Message, Participant
@@ -83,7 +84,7 @@ async def notify_offline(message_id: ObjectId) -> int:
     for user_id in offline:
         if not await _claim(message_id, user_id):
             continue
-        if not await _cooled_down(user_id, conversation.id):
+        if not await _cooled_down(user_id, id_of(conversation)):
             continue
         await notify(
             user_id,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Literal
 
 from bson import ObjectId
 
 from kwika.core import clock
 from kwika.core.errors import NotFound
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.realtime import Presence, presence_of
 from kwika.modules import media
 from kwika.modules.identity import UserSummary, get_user_summaries
@@ -138,6 +139,7 @@ def conversation_out(
     participants = [people.participant(m.user_id, m.role if group else None) for m in members]
     other = next((p for p in participants if p.id != str(me.user_id)), None)
     context = conversation.context
+    kind: Literal["user_to_user", "user_to_service", "group"]
     if group:
         kind = "group"
     elif context is not None and context.type == "service":
@@ -190,16 +192,14 @@ async def conversations_out(user_id: ObjectId, mine: list[Participant]) -> list[
     for participant in mine:
         conversation = conversations.get(participant.conversation_id)
         if conversation is not None:
-            group = sorted(members.get(conversation.id, []), key=lambda m: m.joined_at)
+            group = sorted(members.get(id_of(conversation), []), key=lambda m: m.joined_at)
             out.append(conversation_out(conversation, participant, group, people))
     return out
 
 
 async def one_conversation_out(conversation: Conversation, me: Participant) -> ConversationOut:
     members = (
-        await Participant.find({"conversation_id": conversation.id})
-        .sort([("joined_at", 1)])
-        .to_list()
+        await Participant.find({"conversation_id": conversation.id}).sort("+joined_at").to_list()
     )
     people = await People.load(m.user_id for m in members)
     return conversation_out(conversation, me, members, people)

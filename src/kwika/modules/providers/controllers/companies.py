@@ -21,7 +21,7 @@ from kwika.modules.providers.schemas import (
 from kwika.modules.providers.services import companies, phones
 from kwika.modules.providers.uploads import LOGO_BODY_LIMIT, FileForm
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 class CompaniesController(Controller):

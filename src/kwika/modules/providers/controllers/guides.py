@@ -25,7 +25,7 @@ from kwika.modules.providers.schemas import (
 from kwika.modules.providers.services import guides, verification
 from kwika.modules.providers.uploads import GUIDE_BODY_LIMIT
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 def _first(request: Request[Any, Any, Any], name: str) -> Any:

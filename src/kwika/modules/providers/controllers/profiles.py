@@ -11,7 +11,7 @@ from kwika.core.forms import FormAsJson
 from kwika.modules.providers.schemas import ProviderIn, ProviderOut, ProviderUpdateIn
 from kwika.modules.providers.services import profiles
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 class ProvidersController(Controller):

@@ -19,7 +19,7 @@ from kwika.modules.providers.schemas import (
 from kwika.modules.providers.services import verification
 from kwika.modules.providers.uploads import CRAFTSMAN_BODY_LIMIT, IDENTITY_BODY_LIMIT
 
-BEARER = [{"BearerToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 IDENTITY_FILES = ("id_front", "id_back", "selfie")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 from pymongo.errors import DuplicateKeyError
@@ -13,7 +14,7 @@ from kwika.core import access, clock
 from kwika.core.auth import ClientContext
 from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.pagination import Page, PageParams
 from kwika.core.text import search_key
 from kwika.core.tokens import Principal
@@ -85,7 +86,7 @@ async def create(principal: Principal, data: CompanyIn, client: ClientContext) -
         await company.insert()
     except DuplicateKeyError:
         raise _name_taken() from None
-    await pages.company_changed(company_id=company.id)
+    await pages.company_changed(company_id=id_of(company))
     await activity.record(
         activity.Actor("user", principal.id),
         "company.created",
@@ -102,7 +103,7 @@ async def list_mine(principal: Principal, paging: PageParams) -> Page[CompanyOut
     total = await Company.find(query).count()
     companies = (
         await Company.find(query)
-        .sort([("created_at", -1), ("_id", -1)])
+        .sort("-created_at", "-_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -182,7 +183,7 @@ async def update(
         )
     except DuplicateKeyError:
         raise _name_taken() from None
-    await pages.company_changed(company_id=company.id)
+    await pages.company_changed(company_id=id_of(company))
     await activity.record(
         activity.Actor("user", principal.id),
         "company.updated",
@@ -191,7 +192,7 @@ async def update(
         details={"fields": sorted(sent)},
         ip=client.ip,
     )
-    return company_out(await owned(principal.id, company.id))  # type: ignore[arg-type]
+    return company_out(await owned(principal.id, id_of(company)))
 
 
 async def delete(principal: Principal, company_id: str, client: ClientContext) -> None:
@@ -228,7 +229,9 @@ async def set_logo(
     use = ("company", str(company.id), company.name)
     file = await media.store_upload(principal.id, "company_logo", upload, used_by=use)
     assert file.file_url is not None
-    logo = FileRef(file_id=ObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url)
+    logo = FileRef(
+        file_id=PydanticObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url
+    )
     result = await Company.get_motor_collection().update_one(
         {"_id": company.id, "owner_id": principal.id},
         {"$set": {"logo": logo.model_dump(), "updated_at": clock.now()}},

@@ -11,7 +11,7 @@ from bson import ObjectId
 
 from kwika.core import clock
 from kwika.core.errors import NotFound, ValidationFailed
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.money import from_minor
 from kwika.core.pagination import PageParams
 from kwika.core.text import search_key, search_keys
@@ -80,7 +80,7 @@ async def list_guides(
     total = await ProviderProfile.find(query).count()
     profiles = (
         await ProviderProfile.find(query)
-        .sort([("rating_average", -1), ("rating_count", -1), ("_id", 1)])
+        .sort("-rating_average", "-rating_count", "+_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -148,7 +148,7 @@ async def update_guide(principal: Principal, guide_id: str, data: GuideUpdateIn)
     await ProviderProfile.get_motor_collection().update_one(
         {"_id": profile.id, "user_id": principal.id}, {"$set": changes}
     )
-    await pages.provider_changed(provider_id=profile.id)
+    await pages.provider_changed(provider_id=id_of(profile))
     updated = await ProviderProfile.get(profile.id)
     assert updated is not None
     return provider_out(updated, await identity.get_user_summary(principal.id))
@@ -184,7 +184,7 @@ async def _calendar(profile: ProviderProfile, first: date, last: date) -> Availa
                 "date": {"$gte": first.isoformat(), "$lte": last.isoformat()},
             }
         )
-        .sort([("date", 1)])
+        .sort("+date")
         .to_list()
     )
     return AvailabilityOut(

@@ -48,9 +48,7 @@ async def _owned(principal: Principal, phone_id: str) -> BusinessPhone:
 
 async def list_phones(principal: Principal) -> list[BusinessPhoneOut]:
     phones = (
-        await BusinessPhone.find({"owner_id": principal.id})
-        .sort([("created_at", -1), ("_id", -1)])
-        .to_list()
+        await BusinessPhone.find({"owner_id": principal.id}).sort("-created_at", "-_id").to_list()
     )
     return [business_phone_out(phone) for phone in phones]
 

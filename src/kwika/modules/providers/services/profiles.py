@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -70,7 +71,9 @@ async def _attach_portfolio(
                 raise ValidationFailed.single("portfolio_ids", "Portfolio items must be images")
             attached.append(
                 FileRef(
-                    file_id=ObjectId(file.id), url=file.file_url, thumbnail_url=file.thumbnail_url
+                    file_id=PydanticObjectId(file.id),
+                    url=file.file_url,
+                    thumbnail_url=file.thumbnail_url,
                 )
             )
     except Exception:

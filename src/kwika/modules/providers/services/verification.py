@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from litestar.datastructures import UploadFile
 from pymongo.errors import DuplicateKeyError
@@ -19,7 +20,7 @@ from pymongo.errors import DuplicateKeyError
 from kwika.core import clock, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.core.money import MoneyError, normalize_currency, to_minor
 from kwika.core.pagination import PageParams
 from kwika.core.text import search_key, search_keys
@@ -110,7 +111,10 @@ class _Files:
             return None
         self.items.append(
             VerificationFile(
-                role=role, doc_type=doc_type, file_id=ObjectId(file.id), filename=file.filename
+                role=role,
+                doc_type=doc_type,
+                file_id=PydanticObjectId(file.id),
+                filename=file.filename,
             )
         )
         return file
@@ -244,7 +248,7 @@ async def sync_profile(user_id: ObjectId) -> bool:
     elif not verified:
         update["$unset"] = {"verified_at": ""}
     await ProviderProfile.get_motor_collection().update_one({"_id": profile.id}, update)
-    await pages.provider_changed(provider_id=profile.id)
+    await pages.provider_changed(provider_id=id_of(profile))
     return verified
 
 
@@ -531,7 +535,7 @@ async def list_verifications(
     total = await Verification.find(query).count()
     requests = (
         await Verification.find(query)
-        .sort([("submitted_at", 1), ("_id", 1)])
+        .sort("+submitted_at", "+_id")
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
@@ -686,7 +690,7 @@ async def _tell_user(request: Verification) -> None:
         data["reason"] = request.rejection_reason
     await notifications.notify(
         request.user_id,
-        kind,  # type: ignore[arg-type]
+        kind,
         title,
         message,
         data=data,
