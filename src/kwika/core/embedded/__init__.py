@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mongomock_motor import AsyncMongoMockClient
-
 from kwika.core.embedded import geo, uniques
+from kwika.core.embedded.thread import EngineClient
 
 
 def client() -> Any:
     geo.install()
     uniques.install()
-    return AsyncMongoMockClient(tz_aware=True)
+    return EngineClient(tz_aware=True)
