@@ -207,9 +207,7 @@ class EngineCollection(AsyncMongoMockCollection):  # type: ignore[misc]
 
 
 for _name in _COLLECTION_METHODS:
-    setattr(
-        EngineCollection, _name, _offloaded(_name, "_AsyncMongoMockCollection__collection")
-    )
+    setattr(EngineCollection, _name, _offloaded(_name, "_AsyncMongoMockCollection__collection"))
 
 
 class EngineDatabase(AsyncMongoMockDatabase):  # type: ignore[misc]
