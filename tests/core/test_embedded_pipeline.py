@@ -16,7 +16,7 @@ from bson import ObjectId
 from pymongo import GEOSPHERE, IndexModel
 
 from kwika.core import embedded
-from kwika.core.embedded import geo, pipeline
+from kwika.core.embedded import geo
 
 GENERIC = {
     "$match": mm_aggregate._handle_match_stage,
@@ -136,7 +136,7 @@ def test_results_are_independent_of_the_store_and_time_zone_aware(collection):
     rows = list(collection.aggregate([{"$match": {"n": 1}}, {"$unwind": "$tags"}]))
     assert [row["when"].tzinfo for row in rows] == [UTC, UTC, UTC]
     rows[0]["nested"]["list"].append(99)
-    assert list(collection.find({"n": 1}))[0]["nested"]["list"] == [1, 2]
+    assert next(iter(collection.find({"n": 1})))["nested"]["list"] == [1, 2]
 
 
 def test_set_operators_follow_mongodb(collection):
@@ -171,7 +171,8 @@ def test_set_operators_follow_mongodb(collection):
         "all": True,
         "bools": [1],
     }
-    assert rows[1]["common"] == [] and rows[1]["union"] == ["z"]
+    assert rows[1]["common"] == []
+    assert rows[1]["union"] == ["z"]
     assert rows[2]["common"] is None  # a null operand answers null, as on MongoDB
     assert rows[3]["common"] is None  # so does a missing field
 
