@@ -210,9 +210,12 @@ async def _clone_services(copies: int) -> None:
     batch_services, batch_listings = [], []
     for n in range(copies):
         new_id = ObjectId()
-        batch_services.append({**service, "_id": new_id, "title": f"Stored {n}"})
+        owner = {"owner_id": ObjectId(), "provider_id": ObjectId()}  # many providers, one each
+        batch_services.append({**service, "_id": new_id, "title": f"Stored {n}", **owner})
         if listed is not None:
-            batch_listings.append({**listed, "_id": ObjectId(), "ref_id": new_id})
+            batch_listings.append(
+                {**listed, "_id": ObjectId(), "ref_id": new_id, "provider_id": owner["provider_id"]}
+            )
         if len(batch_services) == 1000 or n == copies - 1:
             await services.insert_many(batch_services)
             if batch_listings:
@@ -235,6 +238,17 @@ async def write_figures(stored: int = 10_000, creations: int = 15) -> dict:
         started = time.perf_counter()
         await _clone_services(stored)
         print(f"(stored {stored} services in {time.perf_counter() - started:.1f} s)", flush=True)
+        if os.environ.get("KWIKA_BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            from kwika.core.embedded import thread
+
+            profile = cProfile.Profile()
+            await thread.run(profile.enable)
+            await _create_service(http, vendor.headers, refs, 999)
+            await thread.run(profile.disable)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
         full = [await _create_service(http, vendor.headers, refs, n) for n in range(creations)]
     figures = {"empty_p50": statistics.median(empty), "full_p50": statistics.median(full)}
     figures["ratio"] = figures["full_p50"] / figures["empty_p50"]
@@ -261,7 +275,7 @@ async def _serve(port: int, size: int) -> None:
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
         server = uvicorn.Server(config)
         serving = asyncio.create_task(server.serve())
-        while not server.started:
+        while not server.started:  # noqa: ASYNC110 (uvicorn offers no event)
             await asyncio.sleep(0.05)
         rng = random.Random(2026)
         await Listing.get_motor_collection().insert_many([listing(rng) for _ in range(size)])
@@ -292,7 +306,7 @@ async def _search_loop(http: httpx.AsyncClient, until: float, seed: int) -> int:
 
 async def health_figures(size: int = 1000, seconds: float = 10, connections: int = 16) -> dict:
     port = _free_port()
-    child = subprocess.Popen(
+    child = subprocess.Popen(  # noqa: ASYNC220 (started once, before any load)
         [sys.executable, __file__, "_serve", "--port", str(port), "--size", str(size)],
         stdout=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
