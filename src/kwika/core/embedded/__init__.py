@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from mongomock_motor import AsyncMongoMockClient
-
-from kwika.core.embedded import geo, uniques
+from kwika.core.embedded import geo, indexes, pipeline, uniques
+from kwika.core.embedded.thread import EngineClient
 
 
 def client() -> Any:
+    # Order matters: geo wraps the indexed scan, the pipeline replaces geo's stage entry.
+    indexes.install()
     geo.install()
     uniques.install()
-    return AsyncMongoMockClient(tz_aware=True)
+    pipeline.install()
+    return EngineClient(tz_aware=True)

@@ -192,20 +192,6 @@ def _patched_count_documents(original: Any) -> Any:
     return count_documents
 
 
-def _patched_aggregate(original: Any) -> Any:
-    def aggregate(self: Any, pipeline: list[dict[str, Any]], *args: Any, **kwargs: Any) -> Any:
-        for position, stage in enumerate(pipeline):
-            if "$geoNear" in stage and position != 0:
-                raise OperationFailure("$geoNear is only valid as the first stage in a pipeline")
-        token = _current_collection.set(self)
-        try:
-            return original(self, pipeline, *args, **kwargs)
-        finally:
-            _current_collection.reset(token)
-
-    return aggregate
-
-
 def _geo_within(document_value: Any, shape: Any) -> bool:
     points = _points(document_value)
     if not points or not isinstance(shape, dict) or len(shape) != 1:
@@ -257,38 +243,72 @@ def _in_ring(point: Point, ring: list[Any]) -> bool:
     return inside
 
 
+class GeoNear:
+    """A parsed ``$geoNear`` stage."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        for removed in ("limit", "num"):
+            if removed in options:
+                raise OperationFailure(f"$geoNear does not accept '{removed}' (removed in 4.2)")
+        if "distanceField" not in options or "near" not in options:
+            raise OperationFailure("$geoNear requires 'near' and 'distanceField'")
+        origin = _as_point(options["near"])
+        if origin is None:
+            raise OperationFailure("$geoNear 'near' must be a GeoJSON Point or [lng, lat]")
+        near = options["near"]
+        is_geojson = isinstance(near, dict) and near.get("type") == "Point"
+        # Units as on MongoDB: metres for GeoJSON, radians for spherical legacy pairs.
+        mode = "metres" if is_geojson else ("radians" if options.get("spherical") else "planar")
+        self.near = _Near(origin, mode, options.get("minDistance"), options.get("maxDistance"))
+        self.key = options.get("key") or _single_geo_field()
+        self.query = options.get("query") or {}
+        self.multiplier = float(options.get("distanceMultiplier", 1))
+        self.distance_field = options["distanceField"]
+        self.include_locs = options.get("includeLocs")
+
+    def search_radians(self) -> float | None:
+        """The circle (in radians on the sphere) outside which nothing can match, if any."""
+        limit = self.near.max_distance
+        if limit is None or self.near.mode == "planar":
+            return None
+        return float(limit) / EARTH_RADIUS_METRES if self.near.mode == "metres" else float(limit)
+
+    def results(
+        self, candidates: Iterable[dict[str, Any]], query_applies: Any
+    ) -> list[dict[str, Any]]:
+        """Candidates within range that match the query, nearest first, each a new top-level
+        document (shared sub-documents are never changed) carrying its distance."""
+        scored = []
+        for document in candidates:
+            distance = self.near.nearest(_field_points(document, self.key))
+            if distance is None or not self.near.accepts(distance):
+                continue
+            if query_applies(document):
+                scored.append((distance, document))
+        scored.sort(key=lambda pair: pair[0])  # stable: ties keep insertion order
+        results = []
+        for distance, document in scored:
+            copy = dict(document)
+            _set_path(copy, self.distance_field, distance * self.multiplier)
+            if self.include_locs is not None:
+                location = next(
+                    v
+                    for v in mm_filtering.iter_key_candidates(self.key, document)
+                    if v is not mm_filtering.NOTHING
+                )
+                _set_path(copy, self.include_locs, location)
+            results.append(copy)
+        return results
+
+
 def _geo_near_stage(
     in_collection: list[dict[str, Any]], database: Any, options: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    for removed in ("limit", "num"):
-        if removed in options:
-            raise OperationFailure(f"$geoNear does not accept '{removed}' (removed in 4.2)")
-    if "distanceField" not in options or "near" not in options:
-        raise OperationFailure("$geoNear requires 'near' and 'distanceField'")
-    origin = _as_point(options["near"])
-    if origin is None:
-        raise OperationFailure("$geoNear 'near' must be a GeoJSON Point or [lng, lat]")
-    is_geojson = isinstance(options["near"], dict) and options["near"].get("type") == "Point"
-    # Units as on MongoDB: metres for GeoJSON, radians for spherical legacy pairs.
-    mode = "metres" if is_geojson else ("radians" if options.get("spherical") else "planar")
-    near = _Near(origin, mode, options.get("minDistance"), options.get("maxDistance"))
-    key = options.get("key") or _single_geo_field()
-    query = options.get("query") or {}
-    candidates = [doc for doc in in_collection if mm_filtering.filter_applies(query, doc)]
-    multiplier = float(options.get("distanceMultiplier", 1))
-    results = []
-    for distance, document in _ordered_by_distance(candidates, key, near):
-        copy = dict(document)
-        _set_path(copy, options["distanceField"], distance * multiplier)
-        if "includeLocs" in options:
-            location = next(
-                v
-                for v in mm_filtering.iter_key_candidates(key, document)
-                if v is not mm_filtering.NOTHING
-            )
-            _set_path(copy, options["includeLocs"], location)
-        results.append(copy)
-    return results
+    """mongomock's pipeline handler, for documents already copied out of the store."""
+    stage = GeoNear(options)
+    return stage.results(
+        in_collection, lambda document: mm_filtering.filter_applies(stage.query, document)
+    )
 
 
 def _single_geo_field() -> str:
@@ -304,10 +324,14 @@ def _single_geo_field() -> str:
 
 
 def _set_path(document: dict[str, Any], path: str, value: Any) -> None:
+    """Set a dotted path, copying each sub-document on the way (they may be shared)."""
     parts = path.split(".")
     target = document
     for part in parts[:-1]:
-        target = target.setdefault(part, {})
+        inner = target.get(part)
+        inner = dict(inner) if isinstance(inner, dict) else {}
+        target[part] = inner
+        target = inner
     target[parts[-1]] = value
 
 
@@ -324,5 +348,4 @@ def install() -> None:
     collection: Any = mm_collection.Collection  # patched below; its types do not describe that
     collection._iter_documents = _patched_iter_documents(collection._iter_documents)
     collection.count_documents = _patched_count_documents(collection.count_documents)
-    collection.aggregate = _patched_aggregate(collection.aggregate)
     _installed = True

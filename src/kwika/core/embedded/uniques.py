@@ -1,11 +1,11 @@
 """A faster unique-index check for the embedded engine.
 
 mongomock checks a unique index by running a full query (its Python filter engine) over the
-collection for every written document, which makes bulk loads quadratic in slow code. For
-the common case (every key of the index is a scalar in the new document, no partial filter)
-comparing the extracted values directly is equivalent and an order of magnitude cheaper;
-anything else (arrays, sub-documents, missing keys, partial indexes) keeps mongomock's own
-check.
+collection for every written document, which makes each write cost time proportional to the
+data stored. For the common case (every key of the index is a scalar in the new document, no
+partial filter) the candidates come from the index's hash map (``indexes.py``) and their
+values are compared directly; anything else (arrays, sub-documents, missing keys, partial
+indexes) keeps mongomock's own check.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from typing import Any
 import mongomock.collection as mm_collection
 from bson import ObjectId
 from mongomock import DuplicateKeyError, helpers
+
+from kwika.core.embedded import indexes
 
 _SCALARS = (str, int, float, bool, ObjectId, datetime)
 _installed = False
@@ -54,6 +56,18 @@ def _count_equal(documents: Any, keys: list[str], wanted: list[Any]) -> int:
     return same
 
 
+def _candidates(collection: Any, keys: list[str], wanted: list[Any]) -> Any:
+    """The stored documents that may hold these values: an index lookup when one of the
+    keys is indexed (it is: this is a unique index), else every document."""
+    store = collection._store
+    store_indexes = indexes.of(store)
+    found = store_indexes.equality_candidates(dict(zip(keys, wanted, strict=True)))
+    if found is None:
+        return store.documents
+    documents = store._documents
+    return [documents[key] for key in found if key in documents]
+
+
 def _duplicated(collection: Any, index: dict[str, Any], new_data: dict[str, Any]) -> bool:
     keys = [key for key, _ in index["key"]]
     wanted = [_value(new_data, key) for key in keys]
@@ -61,7 +75,7 @@ def _duplicated(collection: Any, index: dict[str, Any], new_data: dict[str, Any]
         return False
     partial = index.get("partialFilterExpression")
     if partial is None and all(isinstance(v, _SCALARS) for v in wanted):
-        return _count_equal(collection._store.documents, keys, wanted) > 1
+        return _count_equal(_candidates(collection, keys, wanted), keys, wanted) > 1
     # mongomock's own check for what the fast path does not cover.
     query: dict[str, Any] = dict(zip(keys, wanted, strict=True))
     if partial is not None:
