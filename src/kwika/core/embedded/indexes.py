@@ -159,7 +159,9 @@ class StoreIndexes:
                 best = found
         return best
 
-    def near_candidates(self, field: str, origin: tuple[float, float], radians: float | None):
+    def near_candidates(
+        self, field: str, origin: tuple[float, float], radians: float | None
+    ) -> set[Any] | None:
         """Ids of documents located in grid cells that a circle of ``radians`` may touch."""
         if field not in self.cells:
             return None
@@ -178,7 +180,7 @@ class StoreIndexes:
             math.floor(min(high_lat, 90) / CELL_DEGREES) + 1,
         )
         if spread >= 180:
-            columns: Iterable[int] = range(_LNG_CELLS)
+            columns: range | set[int] = range(_LNG_CELLS)
         else:
             first = math.floor((lng - spread) / CELL_DEGREES)
             last = math.floor((lng + spread) / CELL_DEGREES)

@@ -47,10 +47,6 @@ def _remember_thread() -> None:
 _executor.submit(_remember_thread).result()
 
 
-def on_engine_thread() -> bool:
-    return threading.current_thread() is _engine_thread[0]
-
-
 async def run(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run one synchronous mongomock call on the engine thread and await its result."""
     loop = asyncio.get_running_loop()
@@ -135,7 +131,7 @@ class _Results:
         return taken
 
 
-class EngineCursor(AsyncCursor):  # type: ignore[misc]
+class EngineCursor(AsyncCursor):
     def __init__(self, cursor: MongoMockCursor) -> None:
         super().__init__(cursor)
         self._results = _Results()
@@ -161,11 +157,11 @@ class EngineCursor(AsyncCursor):  # type: ignore[misc]
         return None
 
 
-class EngineCommandCursor(AsyncCommandCursor):  # type: ignore[misc]
+class EngineCommandCursor(AsyncCommandCursor):
     """A cursor over rows already in memory (``list_indexes``)."""
 
 
-class EngineLatentCursor(AsyncLatentCommandCursor):  # type: ignore[misc]
+class EngineLatentCursor(AsyncLatentCommandCursor):
     """An aggregation, run on the engine thread when first read (as motor's is latent)."""
 
     def __init__(self, start: Callable[[], MongoMockCommandCursor]) -> None:
@@ -188,7 +184,7 @@ class EngineLatentCursor(AsyncLatentCommandCursor):  # type: ignore[misc]
         return None
 
 
-class EngineCollection(AsyncMongoMockCollection):  # type: ignore[misc]
+class EngineCollection(AsyncMongoMockCollection):
     @property
     def _sync(self) -> Any:
         return self.__dict__["_AsyncMongoMockCollection__collection"]
@@ -210,7 +206,7 @@ for _name in _COLLECTION_METHODS:
     setattr(EngineCollection, _name, _offloaded(_name, "_AsyncMongoMockCollection__collection"))
 
 
-class EngineDatabase(AsyncMongoMockDatabase):  # type: ignore[misc]
+class EngineDatabase(AsyncMongoMockDatabase):
     def get_collection(self, *args: Any, **kwargs: Any) -> EngineCollection:
         return EngineCollection(self, self.delegate.get_collection(*args, **kwargs))
 
@@ -237,7 +233,7 @@ for _name in _DATABASE_METHODS:
     setattr(EngineDatabase, _name, _offloaded(_name, "_AsyncMongoMockDatabase__database"))
 
 
-class EngineClient(AsyncMongoMockClient):  # type: ignore[misc]
+class EngineClient(AsyncMongoMockClient):
     def get_database(self, *args: Any, **kwargs: Any) -> EngineDatabase:
         sync_client = self.__dict__["_AsyncMongoMockClient__client"]
         return EngineDatabase(
