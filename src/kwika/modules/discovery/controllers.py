@@ -314,7 +314,7 @@ class ExperienceSearchController(Controller):
 
 class ProviderSearchController(Controller):
     path = "/providers"
-    tags = ["Discovery"]
+    tags = ["Providers"]
 
     @get("/", summary="Search providers", dependencies=_deps(provider_query), responses=errors())
     async def search_providers(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
@@ -333,7 +333,7 @@ class ProviderSearchController(Controller):
 
 class CompanySearchController(Controller):
     path = "/companies"
-    tags = ["Discovery"]
+    tags = ["Companies"]
 
     @get("/", summary="Search companies", dependencies=_deps(company_query), responses=errors())
     async def search_companies(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
@@ -344,7 +344,7 @@ class CompanySearchController(Controller):
 
 class PromotionSearchController(Controller):
     path = "/promotions"
-    tags = ["Discovery"]
+    tags = ["Promotions"]
 
     @get("/", summary="Search promotions", dependencies=_deps(promotion_query), responses=errors())
     async def search_promotions(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
