@@ -12,6 +12,7 @@ from kwika.core.auth import CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.errors import ValidationFailed
 from kwika.core.forms import FormAsJson
+from kwika.core.openapi import described
 from kwika.core.pagination import Paging
 from kwika.modules.messaging.constants import ConversationFilter
 from kwika.modules.messaging.schemas import (
@@ -328,7 +329,12 @@ class ConversationsController(Controller):
         title; none for bookings, events and jobs)."""
         return ok(await flows.create(principal.id, data), "Conversation created")
 
-    @get("/", summary="My conversations", responses=errors(401))
+    @get(
+        "/",
+        summary="My conversations",
+        responses=errors(401),
+        opt=described(alias_of="/messages/conversations"),
+    )
     async def list_conversations(
         self,
         principal: CurrentPrincipal,
@@ -364,6 +370,7 @@ class ConversationsController(Controller):
         "/{conversation_id:str}/messages",
         summary="Messages of a conversation",
         responses=errors(401, 404),
+        opt=described(alias_of="/messages/{conversation_id}"),
     )
     async def history(
         self,
@@ -382,6 +389,7 @@ class ConversationsController(Controller):
     @post(
         "/{conversation_id:str}/messages",
         summary="Send a message",
+        opt=described(alias_of="/messages/{conversation_id}"),
         middleware=[_send_form()],
         request_max_body_size=SEND_BODY_LIMIT,
         responses=errors(401, 404, 409, 413, 429),
@@ -396,7 +404,12 @@ class ConversationsController(Controller):
         `attachments` files and/or ids)."""
         return ok(await flows.send_body(principal.id, conversation_id, data), "Message sent")
 
-    @put("/{conversation_id:str}/read", summary="Mark messages as read", responses=errors(401, 404))
+    @put(
+        "/{conversation_id:str}/read",
+        summary="Mark messages as read",
+        responses=errors(401, 404),
+        opt=described(alias_of="/messages/{conversation_id}/read"),
+    )
     async def mark_read(
         self,
         principal: CurrentPrincipal,

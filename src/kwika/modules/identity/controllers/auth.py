@@ -9,6 +9,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
+from kwika.core.openapi import described
 from kwika.modules.identity.schemas import (
     AuthOut,
     ChallengeCodeIn,
@@ -41,7 +42,12 @@ class AuthController(Controller):
     path = "/"
     tags = ["Auth"]
 
-    @post(["/users/signup", "/auth/register"], summary="Sign up", responses=errors(409, 429))
+    @post(
+        ["/users/signup", "/auth/register"],
+        opt=described(canonical="/users/signup"),
+        summary="Sign up",
+        responses=errors(409, 429),
+    )
     async def signup(self, data: JSONBody[SignupIn], client: Client) -> Envelope[SignupOut]:
         """Create an account with an email and/or a phone number (at least one).
 
@@ -75,6 +81,7 @@ class AuthController(Controller):
 
     @post(
         ["/users/request-otp", "/auth/request-otp"],
+        opt=described(canonical="/users/request-otp"),
         status_code=200,
         summary="Send a verification code",
         responses=errors(404, 409, 429),
@@ -89,6 +96,7 @@ class AuthController(Controller):
 
     @post(
         ["/users/verify-otp", "/auth/verify-otp"],
+        opt=described(canonical="/users/verify-otp"),
         status_code=200,
         summary="Verify email or phone with a code",
         responses=errors(404),
@@ -107,6 +115,7 @@ class AuthController(Controller):
 
     @post(
         ["/auth/signin", "/auth/login"],
+        opt=described(canonical="/auth/signin"),
         status_code=200,
         summary="Sign in",
         responses=errors(401, 403, 429, 503),
@@ -173,6 +182,7 @@ class AuthController(Controller):
 
     @post(
         ["/auth/refresh", "/auth/refresh-token"],
+        opt=described(canonical="/auth/refresh"),
         status_code=200,
         summary="Refresh the access token",
         responses=errors(401),
