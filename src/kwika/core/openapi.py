@@ -73,11 +73,12 @@ def described(
 ) -> dict[str, Any]:
     """OpenAPI facts only the handler knows, for its ``opt``.
 
-    ``canonical``: of a handler served at several paths, the path (as in the decorator) the
-    others are aliases of. ``alias_of``: this handler is an alias of another route with the
-    same method (path as in the document, without ``/api/v1``). ``request``: an example JSON
-    body. ``response``: an example of the success envelope's ``data``, answered with
-    ``message``.
+    ``canonical``: of a handler served at several paths, the path (as in the decorator)
+    the others are aliases of; ``"GET /path"`` when it serves several methods.
+    ``alias_of``: this handler is an alias of another route with the same method (path as
+    in the document, without ``/api/v1``; ``"GET /path"`` for another method).
+    ``request``: an example JSON body. ``response``: an example of the success envelope's
+    ``data``, answered with ``message``.
     """
     facts: dict[str, Any] = {}
     if canonical is not None:
@@ -231,17 +232,23 @@ def _resolve(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
 def _alias(
     operation: dict[str, Any],
     path: str,
-    method: str,
+    operation_method: str,
     siblings: list[str],
     facts: dict[str, Any],
     prefix: str,
 ) -> None:
     """``siblings``: the document paths the same handler serves with this method."""
+    method = operation_method
     target = None
     if facts.get("alias_of"):
-        target = prefix + facts["alias_of"]
+        method, _, alias_of = facts["alias_of"].rpartition(" ")
+        method = method or operation_method
+        target = prefix + alias_of
+    elif facts.get("canonical", "").split(" ")[0].lower() not in ("", operation_method):
+        # "GET /login" on a handler serving GET and POST at one path: POST is the alias.
+        method, target = facts["canonical"].split(" ")[0], path
     elif facts.get("canonical") and len(siblings) > 1:
-        suffix = _as_format(facts["canonical"].rstrip("/"))
+        suffix = _as_format(facts["canonical"].rpartition(" ")[2].rstrip("/"))
         matches = [p for p in siblings if p.endswith(suffix)] if suffix else []
         canonical = matches[0] if matches else min(siblings, key=len)
         target = canonical if canonical != path else None
