@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support import Outbox, bearer, register
+
 ERROR = "#/components/schemas/ErrorEnvelope"
 FILE_ROUTES = [
     ("post", "/user-services", "images"),
@@ -156,3 +158,24 @@ async def test_the_root_points_to_the_docs(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     assert response.json()["data"]["docs"] == "/api/v1/docs"
     assert (await client.get("http://testserver/api/v1/docs")).status_code == 200
+
+
+async def test_a_form_text_field_that_is_not_utf8_is_a_400(
+    client: httpx.AsyncClient, outbox: Outbox
+) -> None:
+    """Found by scripts/fuzz.sh: Litestar's form parser raised UnicodeDecodeError (a 500)."""
+    user = await register(client, outbox)
+    body = b'--x\r\nContent-Disposition: form-data; name="context"\r\n\r\n\x8d\xff\r\n--x--\r\n'
+    response = await client.post(
+        "/upload/image",
+        content=body,
+        headers={"Content-Type": "multipart/form-data; boundary=x", **bearer(user.access_token)},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["success"] is False
+
+
+async def test_a_page_route_keeps_its_html_errors(document: dict[str, Any]) -> None:
+    bad_link = op(document, "get", "/notifications/unsubscribe")["responses"]["400"]["content"]
+    assert "text/html" in bad_link
+    assert bad_link["application/json"]["schema"] == {"$ref": ERROR}

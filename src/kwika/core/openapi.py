@@ -160,21 +160,26 @@ def _error_responses(operation: dict[str, Any]) -> None:
     responses = operation["responses"]
     codes = COMMON_ERRORS + (BODY_ERRORS if "requestBody" in operation else ())
     declared = {int(code) for code in responses if code.isdigit() and int(code) >= 400}
+    envelope = {"application/json": {"schema": {"$ref": ERROR_SCHEMA}}}
     for code in sorted({*codes, *declared}):
-        existing = responses.get(str(code), {})
+        existing = responses.get(str(code))
         spec = errors(code).get(code)
-        description = existing.get("description") or (spec.description if spec else "")
-        if spec and _is_litestar_default(existing):
-            description = spec.description
-        responses[str(code)] = {
-            "description": description,
-            "content": {"application/json": {"schema": {"$ref": ERROR_SCHEMA}}},
-        }
+        if existing is None or _is_litestar_default(existing):
+            responses[str(code)] = {
+                "description": spec.description if spec else "Request failed",
+                "content": envelope,
+            }
+        else:
+            # A route's own answer (an HTML page) stays; the envelope can come too (a
+            # missing parameter is refused before the handler runs).
+            content = existing.setdefault("content", {})
+            content.setdefault("application/json", envelope["application/json"])
 
 
 def _is_litestar_default(response: dict[str, Any]) -> bool:
-    content = response.get("content", {}).get("application/json", {}).get("schema", {})
-    return bool(response) and content.get("$ref") != ERROR_SCHEMA
+    """Litestar's ValidationException shape (``status_code``, ``detail``, ``extra``)."""
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return {"status_code", "detail"} <= set(schema.get("properties", {}))
 
 
 def _null_data(schemas: dict[str, Any]) -> None:
@@ -244,7 +249,7 @@ def _alias(
         method, _, alias_of = facts["alias_of"].rpartition(" ")
         method = method or operation_method
         target = prefix + alias_of
-    elif facts.get("canonical", "").split(" ")[0].lower() not in ("", operation_method):
+    elif facts.get("canonical", "").rpartition(" ")[0].lower() not in ("", operation_method):
         # "GET /login" on a handler serving GET and POST at one path: POST is the alias.
         method, target = facts["canonical"].split(" ")[0], path
     elif facts.get("canonical") and len(siblings) > 1:
