@@ -6,7 +6,7 @@
 # then runs schemathesis over every operation with that user's bearer token. Fails on a
 # server error or any answer the document does not describe (status, content type, body).
 #
-#   scripts/fuzz.sh                  # 25 examples per operation
+#   scripts/fuzz.sh                  # 10 examples per operation (about 10 minutes)
 #   MAX_EXAMPLES=200 scripts/fuzz.sh # longer
 #   scripts/fuzz.sh --include-path-regex '^/api/v1/auth'   # extra args go to `st run`
 set -euo pipefail
@@ -82,11 +82,13 @@ EOF
 
 # Logging out ends the fuzzing user's session (every later case would only see 401). Deleting
 # the account or changing the password needs the password, which the fuzzer does not know.
+# Google sign-in is not configured on the embedded default: its routes answer the documented
+# 503 GOOGLE_NOT_CONFIGURED, which `not_a_server_error` would count.
 .venv/bin/st run "$BASE/api/v1/openapi.json" \
   --header "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-  --max-examples "${MAX_EXAMPLES:-25}" \
-  --exclude-path '/api/v1/auth/logout' \
+  --max-examples "${MAX_EXAMPLES:-10}" \
+  --exclude-path-regex '^/api/v1/auth/(logout|google/.*)$' \
   --workers 1 \
   --seed "${SEED:-1}" \
   --warnings off \

@@ -14,7 +14,7 @@ from typing import Any
 import fakeredis
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import (
@@ -27,15 +27,19 @@ from kwika.asgi import create_app
 from kwika.core.redis import RedisEndpoint
 from tests.conftest import make_settings
 
+pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
+
 PASSWORD = "Kwika-Fuzz-2026"
+EXAMPLES = 3
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
 ]
-# Logging out would leave every later case with a revoked token.
-SKIPPED = {("POST", "/api/v1/auth/logout")}
+# Logging out would leave every later case with a revoked token; Google sign-in is not
+# configured here (its routes answer the documented 503 GOOGLE_NOT_CONFIGURED).
+SKIPPED = ("/api/v1/auth/logout", "/api/v1/auth/google/")
 
 
 def _code(outbox: Path, email: str) -> str:
@@ -88,25 +92,33 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]
     asgi.shutdown_lifespans()
 
 
-@pytest.fixture(scope="module")
-def api_schema(fuzzed: tuple[Any, str]) -> Any:
-    app, _ = fuzzed
-    return schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
+def test_api_answers_as_documented(fuzzed: tuple[Any, str]) -> None:
+    app, token = fuzzed
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
+    headers = {"Authorization": f"Bearer {token}"}
+    failures: list[str] = []
+    tested = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.path.startswith(SKIPPED):
+            continue
+        tested += 1
 
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def answers_as_documented(case: Any) -> None:
+            case.call_and_validate(headers=headers, checks=CHECKS)
 
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-@schema.parametrize()
-@settings(
-    max_examples=3,
-    deadline=None,
-    derandomize=True,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
-def test_api_answers_as_documented(case: Any, fuzzed: tuple[Any, str]) -> None:
-    if (case.method.upper(), case.path) in SKIPPED:
-        return
-    _, token = fuzzed
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+        try:
+            answers_as_documented()
+        except Exception as failure:  # every operation is tried; all failures are reported
+            failures.append(f"{operation.method.upper()} {operation.path}: {failure}")
+    assert tested > 150
+    assert not failures, "\n\n".join(failures)
