@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import httpx
+import jsonschema_rs
 import pytest
 
 from tests.support import Outbox, bearer, register
@@ -179,3 +180,41 @@ async def test_a_page_route_keeps_its_html_errors(document: dict[str, Any]) -> N
     bad_link = op(document, "get", "/notifications/unsubscribe")["responses"]["400"]["content"]
     assert "text/html" in bad_link
     assert bad_link["application/json"]["schema"] == {"$ref": ERROR}
+
+
+JOURNEY_EXAMPLES = [
+    ("post", "/users/signup", True),
+    ("post", "/auth/signin", True),
+    ("post", "/auth/devices/verify", False),
+    ("post", "/auth/2fa/verify", False),
+    ("post", "/providers/me", False),
+    ("post", "/companies", False),
+    ("post", "/user-services", False),
+    ("post", "/user-services/{service_id}/packages", False),
+    ("get", "/search", True),
+    ("post", "/messages/start", False),
+    ("post", "/messages/{conversation_id}", False),
+]
+
+
+def _validate(document: dict[str, Any], schema: dict[str, Any], value: Any) -> None:
+    """``value`` against ``schema`` with the document's components for ``$ref``."""
+    validator = jsonschema_rs.Draft202012Validator({**schema, "components": document["components"]})
+    validator.validate(value)
+
+
+@pytest.mark.parametrize(("method", "path", "with_response"), JOURNEY_EXAMPLES)
+async def test_journey_operations_have_examples_that_match_their_schemas(
+    document: dict[str, Any], method: str, path: str, with_response: bool
+) -> None:
+    operation = op(document, method, path)
+    if "requestBody" in operation:
+        media = operation["requestBody"]["content"]["application/json"]
+        _validate(document, media["schema"], media["examples"]["example"]["value"])
+    if with_response:
+        media = operation["responses"][
+            "200"
+            if method == "get"
+            else sorted(c for c in operation["responses"] if c.startswith("2"))[0]
+        ]["content"]["application/json"]
+        _validate(document, media["schema"], media["examples"]["example"]["value"])

@@ -91,7 +91,18 @@ class MessagesController(Controller):
         """Seed 002: unread messages in all conversations, and how many conversations."""
         return ok(await messages.unread(principal.id), "Unread count retrieved")
 
-    @post("/start", summary="Start a conversation", responses=errors(401, 404, 429))
+    @post(
+        "/start",
+        summary="Start a conversation",
+        responses=errors(401, 404, 429),
+        opt=described(
+            request={
+                "recipient_id": "6650f1c2a9d3e41b2c7a9f01",
+                "content": "Hello! Are you free on 14 June?",
+                "context": {"type": "service", "id": "6650f1c2a9d3e41b2c7a9f02"},
+            }
+        ),
+    )
     async def start(
         self, principal: CurrentPrincipal, data: JSONBody[StartConversationIn]
     ) -> Envelope[StartedOut]:
@@ -155,6 +166,7 @@ class MessagesController(Controller):
     @post(
         "/{conversation_id:str}",
         summary="Send a message",
+        opt=described(request={"content": "Great, see you then!", "client_id": "c-7f3a"}),
         middleware=[_send_form()],
         request_max_body_size=SEND_BODY_LIMIT,
         responses=errors(401, 404, 409, 413, 429),

@@ -44,7 +44,23 @@ class AuthController(Controller):
 
     @post(
         ["/users/signup", "/auth/register"],
-        opt=described(canonical="/users/signup"),
+        opt=described(
+            canonical="/users/signup",
+            request={
+                "first_name": "Amina",
+                "last_name": "Otieno",
+                "email": "amina@example.com",
+                "password": "Kwika-Strong-2026",
+                "account_type": "provider",
+            },
+            response={
+                "id": "6650f1c2a9d3e41b2c7a9f01",
+                "username": "amina_otieno",
+                "verification_type": "email",
+                "sent_to": "a***a@example.com",
+            },
+            message="User created successfully. Please verify your email.",
+        ),
         summary="Sign up",
         responses=errors(409, 429),
     )
@@ -115,7 +131,23 @@ class AuthController(Controller):
 
     @post(
         ["/auth/signin", "/auth/login"],
-        opt=described(canonical="/auth/signin"),
+        opt=described(
+            canonical="/auth/signin",
+            request={
+                "credential": "amina@example.com",
+                "password": "Kwika-Strong-2026",
+                "remember_me": True,
+            },
+            response={
+                "device_verification_required": True,
+                "two_factor_required": False,
+                "challenge_token": "ch_5Yx1c0Qm2Vt8bLr4nP7k",
+                "methods": ["email"],
+                "expires_in": 300,
+                "sent_to": "a***a@example.com",
+            },
+            message="Confirm this device with the code we sent",
+        ),
         status_code=200,
         summary="Sign in",
         responses=errors(401, 403, 429, 503),
@@ -142,6 +174,7 @@ class AuthController(Controller):
 
     @post(
         "/auth/2fa/verify",
+        opt=described(request={"challenge_token": "ch_5Yx1c0Qm2Vt8bLr4nP7k", "code": "482913"}),
         status_code=200,
         summary="Complete sign-in with a 2FA code",
         responses=errors(429),
@@ -167,6 +200,7 @@ class AuthController(Controller):
 
     @post(
         "/auth/devices/verify",
+        opt=described(request={"challenge_token": "ch_5Yx1c0Qm2Vt8bLr4nP7k", "code": "482913"}),
         status_code=200,
         summary="Confirm a new device",
         responses=errors(429),

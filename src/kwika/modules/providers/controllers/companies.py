@@ -31,6 +31,16 @@ class CompaniesController(Controller):
 
     @post(
         summary="Create a company",
+        opt=described(
+            request={
+                "name": "Otieno Studios",
+                "slogan": "Every moment, kept",
+                "description": "Photography and video for weddings and corporate events.",
+                "district": "Westlands",
+                "latitude": -1.2676,
+                "longitude": 36.8108,
+            }
+        ),
         guards=[require_user],
         security=BEARER,
         middleware=[FormAsJson()],
