@@ -10,14 +10,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from bson import ObjectId
-from litestar import Litestar, Router
+from litestar import Litestar, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Tag
+from litestar.static_files import create_static_files_router
+from swagger_ui_bundle import swagger_ui_path
 
 from kwika import __version__, bootstrap, registry
 from kwika.config import Settings, get_settings
@@ -31,11 +32,15 @@ from kwika.core.auth import (
 from kwika.core.edge import EdgeMiddleware
 from kwika.core.exception_handlers import EXCEPTION_HANDLERS
 from kwika.core.net import parse_networks
+from kwika.core.openapi import KwikaOpenAPIConfig
 from kwika.core.pagination import provide_page_params
 from kwika.core.realtime import Gateway
 from kwika.core.redis import RedisEndpoint
 
 API_PREFIX = "/api/v1"
+DOCS_PATH = f"{API_PREFIX}/docs"
+# Swagger UI's files come from the swagger-ui-bundle-v2 package, so the docs work offline.
+DOCS_ASSETS = f"{DOCS_PATH}/assets"
 
 API_DESCRIPTION = """
 Kwika is one backend for an events & services marketplace.
@@ -64,14 +69,38 @@ class _DocsRouter(Router):
         return super().register(value)
 
 
-def _openapi(settings: Settings) -> OpenAPIConfig:
-    return OpenAPIConfig(
+def _swagger() -> SwaggerRenderPlugin:
+    return SwaggerRenderPlugin(
+        path="/docs",
+        js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+        css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+        standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+        favicon=f"<link rel='icon' type='image/png' href='{DOCS_ASSETS}/favicon-32x32.png'>",
+    )
+
+
+@get("/", include_in_schema=False, sync_to_thread=False)
+def _home() -> dict[str, Any]:
+    """Where a developer who opens the server's address should go next."""
+    return {
+        "success": True,
+        "message": "Kwika API: the documentation is at /api/v1/docs",
+        "data": {
+            "docs": DOCS_PATH,
+            "openapi": f"{API_PREFIX}/openapi.json",
+            "health": "/health",
+        },
+    }
+
+
+def _openapi(settings: Settings) -> KwikaOpenAPIConfig:
+    return KwikaOpenAPIConfig(
         title=f"{settings.app_name} API",
         version=__version__,
         description=API_DESCRIPTION,
         path=API_PREFIX,
         openapi_router=_DocsRouter(API_PREFIX, route_handlers=[], include_in_schema=False),
-        render_plugins=[SwaggerRenderPlugin(path="/docs")],
+        render_plugins=[_swagger()],
         use_handler_docstrings=True,
         components=Components(
             security_schemes={
@@ -125,17 +154,23 @@ def create_app(
             "client": Provide(provide_client),
         },
     )
+    openapi_config = _openapi(settings)
     app = Litestar(
         route_handlers=[
             api,
             Router(
-                path="/", route_handlers=registry.root_route_handlers(), include_in_schema=False
+                path="/",
+                route_handlers=[*registry.root_route_handlers(), _home],
+                include_in_schema=False,
+            ),
+            create_static_files_router(
+                DOCS_ASSETS, directories=[swagger_ui_path], name="docs-assets"
             ),
         ],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[AuthenticationMiddleware()],
-        openapi_config=_openapi(settings),
+        openapi_config=openapi_config,
         cors_config=CORSConfig(
             allow_origins=settings.cors_origins,
             allow_credentials=True,
@@ -154,6 +189,7 @@ def create_app(
         debug=False,
         logging_config=None,
     )
+    openapi_config.attach(lambda: app.routes, API_PREFIX)
     edge = EdgeMiddleware(
         app, parse_networks(settings.trusted_proxies), settings.hsts_max_age_seconds
     )

@@ -130,6 +130,11 @@ def _duplicate(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, 
     return envelope(409, "Already exists", "DUPLICATE", errors)
 
 
+def _undecodable(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[dict[str, Any]]:
+    # Litestar decodes multipart text fields as UTF-8 and lets the error through.
+    return envelope(400, "A text field of the request is not valid UTF-8", "BAD_REQUEST")
+
+
 def _redis_down(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.error("redis unavailable: %s", exc, extra=_context(request))
     return _app_error(request, DependencyUnavailable("redis"))
@@ -165,6 +170,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: _http,
     DuplicateKeyError: _duplicate,
     RevisionIdWasChanged: _duplicate,
+    UnicodeDecodeError: _undecodable,
     **dict.fromkeys(REDIS_DOWN, _redis_down),
     ServerSelectionTimeoutError: _mongo_down,
     ConnectionFailure: _mongo_down,

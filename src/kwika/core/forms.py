@@ -117,6 +117,14 @@ class FormAsJson(ASGIMiddleware):
     def __init__(self, files: Mapping[str, FileField] | None = None) -> None:
         self.files = dict(files or {})
 
+    def file_fields(self) -> dict[str, int | None]:
+        """The form's file fields for the OpenAPI document: name -> most files per request
+        (``None`` when the service decides)."""
+        return {
+            **{name: field.max_files for name, field in self.files.items()},
+            **dict.fromkeys(self.keep),
+        }
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if _content_type(scope) not in FORM_TYPES:
             await next_app(scope, receive, send)

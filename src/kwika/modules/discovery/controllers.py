@@ -14,6 +14,7 @@ from litestar.params import FromPath, QueryParameter
 from kwika.core.auth import Client, CurrentPrincipal, OptionalPrincipal, require_staff, require_user
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.errors import ValidationFailed
+from kwika.core.openapi import described
 from kwika.core.pagination import Paging
 from kwika.modules.discovery import service
 from kwika.modules.discovery.documents import ListingKind, global_kinds
@@ -314,7 +315,7 @@ class ExperienceSearchController(Controller):
 
 class ProviderSearchController(Controller):
     path = "/providers"
-    tags = ["Discovery"]
+    tags = ["Providers"]
 
     @get("/", summary="Search providers", dependencies=_deps(provider_query), responses=errors())
     async def search_providers(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
@@ -333,7 +334,7 @@ class ProviderSearchController(Controller):
 
 class CompanySearchController(Controller):
     path = "/companies"
-    tags = ["Discovery"]
+    tags = ["Companies"]
 
     @get("/", summary="Search companies", dependencies=_deps(company_query), responses=errors())
     async def search_companies(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
@@ -344,7 +345,7 @@ class CompanySearchController(Controller):
 
 class PromotionSearchController(Controller):
     path = "/promotions"
-    tags = ["Discovery"]
+    tags = ["Promotions"]
 
     @get("/", summary="Search promotions", dependencies=_deps(promotion_query), responses=errors())
     async def search_promotions(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
@@ -358,7 +359,42 @@ class GlobalSearchController(Controller):
     path = "/search"
     tags = ["Discovery"]
 
-    @get("/", summary="Search everything", dependencies=_deps(global_query), responses=errors())
+    @get(
+        "/",
+        summary="Search everything",
+        dependencies=_deps(global_query),
+        responses=errors(),
+        opt=described(
+            response={
+                "items": [
+                    {
+                        "type": "service",
+                        "id": "6650f1c2a9d3e41b2c7a9f02",
+                        "title": "Wedding photography",
+                        "verified": True,
+                        "distance_km": 2.4,
+                        "provider": {
+                            "id": "6650f1c2a9d3e41b2c7a9f03",
+                            "name": "Otieno Studios",
+                            "avatar": None,
+                            "verified": True,
+                        },
+                    }
+                ],
+                "pagination": {
+                    "page": 1,
+                    "limit": 20,
+                    "total_items": 1,
+                    "total_pages": 1,
+                    "has_next": False,
+                    "has_previous": False,
+                },
+                "filters": None,
+                "corrected_query": None,
+            },
+            message="Search results",
+        ),
+    )
     async def search_all(
         self, criteria: Query, paging: Paging, viewer: OptionalPrincipal, client: Client
     ) -> Envelope[SearchPage]:

@@ -11,6 +11,7 @@ from litestar.response import File, Response, Stream
 
 from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
+from kwika.core.openapi import described
 from kwika.core.pagination import Paging
 from kwika.modules.media import uploads
 from kwika.modules.media.contexts import AVATAR_BODY_LIMIT, MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD
@@ -235,6 +236,7 @@ class ProfilePictureController(Controller):
 
     @post(
         ["/profile/picture", "/me/upload-avatar"],
+        opt=described(canonical="/profile/picture"),
         status_code=200,
         summary="Upload my profile picture",
         request_max_body_size=AVATAR_BODY_LIMIT,

@@ -12,6 +12,7 @@ from kwika.core.auth import CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.errors import ValidationFailed
 from kwika.core.forms import FormAsJson
+from kwika.core.openapi import described
 from kwika.core.pagination import Paging
 from kwika.modules.messaging.constants import ConversationFilter
 from kwika.modules.messaging.schemas import (
@@ -90,7 +91,18 @@ class MessagesController(Controller):
         """Seed 002: unread messages in all conversations, and how many conversations."""
         return ok(await messages.unread(principal.id), "Unread count retrieved")
 
-    @post("/start", summary="Start a conversation", responses=errors(401, 404, 429))
+    @post(
+        "/start",
+        summary="Start a conversation",
+        responses=errors(401, 404, 429),
+        opt=described(
+            request={
+                "recipient_id": "6650f1c2a9d3e41b2c7a9f01",
+                "content": "Hello! Are you free on 14 June?",
+                "context": {"type": "service", "id": "6650f1c2a9d3e41b2c7a9f02"},
+            }
+        ),
+    )
     async def start(
         self, principal: CurrentPrincipal, data: JSONBody[StartConversationIn]
     ) -> Envelope[StartedOut]:
@@ -154,6 +166,7 @@ class MessagesController(Controller):
     @post(
         "/{conversation_id:str}",
         summary="Send a message",
+        opt=described(request={"content": "Great, see you then!", "client_id": "c-7f3a"}),
         middleware=[_send_form()],
         request_max_body_size=SEND_BODY_LIMIT,
         responses=errors(401, 404, 409, 413, 429),
@@ -328,7 +341,12 @@ class ConversationsController(Controller):
         title; none for bookings, events and jobs)."""
         return ok(await flows.create(principal.id, data), "Conversation created")
 
-    @get("/", summary="My conversations", responses=errors(401))
+    @get(
+        "/",
+        summary="My conversations",
+        responses=errors(401),
+        opt=described(alias_of="/messages/conversations"),
+    )
     async def list_conversations(
         self,
         principal: CurrentPrincipal,
@@ -364,6 +382,7 @@ class ConversationsController(Controller):
         "/{conversation_id:str}/messages",
         summary="Messages of a conversation",
         responses=errors(401, 404),
+        opt=described(alias_of="/messages/{conversation_id}"),
     )
     async def history(
         self,
@@ -382,6 +401,7 @@ class ConversationsController(Controller):
     @post(
         "/{conversation_id:str}/messages",
         summary="Send a message",
+        opt=described(alias_of="/messages/{conversation_id}"),
         middleware=[_send_form()],
         request_max_body_size=SEND_BODY_LIMIT,
         responses=errors(401, 404, 409, 413, 429),
@@ -396,7 +416,12 @@ class ConversationsController(Controller):
         `attachments` files and/or ids)."""
         return ok(await flows.send_body(principal.id, conversation_id, data), "Message sent")
 
-    @put("/{conversation_id:str}/read", summary="Mark messages as read", responses=errors(401, 404))
+    @put(
+        "/{conversation_id:str}/read",
+        summary="Mark messages as read",
+        responses=errors(401, 404),
+        opt=described(alias_of="/messages/{conversation_id}/read"),
+    )
     async def mark_read(
         self,
         principal: CurrentPrincipal,

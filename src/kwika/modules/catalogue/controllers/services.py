@@ -12,6 +12,7 @@ from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.forms import FormAsJson, FormWithFiles, uploaded_files
 from kwika.core.ids import parse_id
+from kwika.core.openapi import described
 from kwika.core.pagination import Paging
 from kwika.modules.catalogue.schemas import (
     ImagesIn,
@@ -91,6 +92,23 @@ class UserServicesController(Controller):
 
     @post(
         summary="Create a service",
+        opt=described(
+            request={
+                "title": "Wedding photography",
+                "description": (
+                    "Full-day coverage of your wedding: preparations, ceremony and "
+                    "reception, with an online gallery."
+                ),
+                "service_category_id": "6650f1c2a9d3e41b2c7a9f02",
+                "price": "85000",
+                "currency": "KES",
+                "price_unit": "per_event",
+                "location": "Nairobi",
+                "latitude": -1.2921,
+                "longitude": 36.8219,
+                "company_id": "6650f1c2a9d3e41b2c7a9f03",
+            }
+        ),
         middleware=[FormWithFiles("images")],
         request_max_body_size=SERVICE_BODY_LIMIT,
         responses=errors(401, 403, 404, 413),
@@ -323,6 +341,19 @@ class UserServicesController(Controller):
     @post(
         "/{service_id:str}/packages",
         summary="Create a package",
+        opt=described(
+            request={
+                "name": "Gold",
+                "description": "Two photographers, ten hours",
+                "price": "120000",
+                "duration_hours": 10,
+                "photographers_count": 2,
+                "features": ["Engagement shoot", "Printed album"],
+                "deliverables": ["400 edited photos"],
+                "turnaround_days": 21,
+                "is_popular": True,
+            }
+        ),
         middleware=[FormAsJson()],
         responses=errors(401, 404),
     )

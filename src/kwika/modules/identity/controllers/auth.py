@@ -9,6 +9,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
+from kwika.core.openapi import described
 from kwika.modules.identity.schemas import (
     AuthOut,
     ChallengeCodeIn,
@@ -41,7 +42,28 @@ class AuthController(Controller):
     path = "/"
     tags = ["Auth"]
 
-    @post(["/users/signup", "/auth/register"], summary="Sign up", responses=errors(409, 429))
+    @post(
+        ["/users/signup", "/auth/register"],
+        opt=described(
+            canonical="/users/signup",
+            request={
+                "first_name": "Amina",
+                "last_name": "Otieno",
+                "email": "amina@example.com",
+                "password": "Kwika-Strong-2026",
+                "account_type": "provider",
+            },
+            response={
+                "id": "6650f1c2a9d3e41b2c7a9f01",
+                "username": "amina_otieno",
+                "verification_type": "email",
+                "sent_to": "a***a@example.com",
+            },
+            message="User created successfully. Please verify your email.",
+        ),
+        summary="Sign up",
+        responses=errors(409, 429),
+    )
     async def signup(self, data: JSONBody[SignupIn], client: Client) -> Envelope[SignupOut]:
         """Create an account with an email and/or a phone number (at least one).
 
@@ -75,6 +97,7 @@ class AuthController(Controller):
 
     @post(
         ["/users/request-otp", "/auth/request-otp"],
+        opt=described(canonical="/users/request-otp"),
         status_code=200,
         summary="Send a verification code",
         responses=errors(404, 409, 429),
@@ -89,6 +112,7 @@ class AuthController(Controller):
 
     @post(
         ["/users/verify-otp", "/auth/verify-otp"],
+        opt=described(canonical="/users/verify-otp"),
         status_code=200,
         summary="Verify email or phone with a code",
         responses=errors(404),
@@ -107,6 +131,23 @@ class AuthController(Controller):
 
     @post(
         ["/auth/signin", "/auth/login"],
+        opt=described(
+            canonical="/auth/signin",
+            request={
+                "credential": "amina@example.com",
+                "password": "Kwika-Strong-2026",
+                "remember_me": True,
+            },
+            response={
+                "device_verification_required": True,
+                "two_factor_required": False,
+                "challenge_token": "ch_5Yx1c0Qm2Vt8bLr4nP7k",
+                "methods": ["email"],
+                "expires_in": 300,
+                "sent_to": "a***a@example.com",
+            },
+            message="Confirm this device with the code we sent",
+        ),
         status_code=200,
         summary="Sign in",
         responses=errors(401, 403, 429, 503),
@@ -133,6 +174,7 @@ class AuthController(Controller):
 
     @post(
         "/auth/2fa/verify",
+        opt=described(request={"challenge_token": "ch_5Yx1c0Qm2Vt8bLr4nP7k", "code": "482913"}),
         status_code=200,
         summary="Complete sign-in with a 2FA code",
         responses=errors(429),
@@ -158,6 +200,7 @@ class AuthController(Controller):
 
     @post(
         "/auth/devices/verify",
+        opt=described(request={"challenge_token": "ch_5Yx1c0Qm2Vt8bLr4nP7k", "code": "482913"}),
         status_code=200,
         summary="Confirm a new device",
         responses=errors(429),
@@ -173,6 +216,7 @@ class AuthController(Controller):
 
     @post(
         ["/auth/refresh", "/auth/refresh-token"],
+        opt=described(canonical="/auth/refresh"),
         status_code=200,
         summary="Refresh the access token",
         responses=errors(401),

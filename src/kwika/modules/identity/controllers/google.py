@@ -10,6 +10,7 @@ from pydantic import Field
 
 from kwika.core.auth import Client, OptionalPrincipal
 from kwika.core.envelope import Envelope, errors, ok
+from kwika.core.openapi import described
 from kwika.core.schemas import RequestSchema
 from kwika.modules.identity.schemas import AuthOut, ChallengeOut, GoogleLoginOut, ProfileOut
 from kwika.modules.identity.services import google
@@ -32,6 +33,7 @@ class GoogleController(Controller):
         status_code=200,
         summary="Start Google sign-in",
         responses=errors(503),
+        opt=described(canonical="GET /login"),
     )
     async def login(self) -> Envelope[GoogleLoginOut]:
         """Answers Google's authorization URL (with `state`, a PKCE challenge and a nonce).

@@ -8,6 +8,7 @@ from litestar.params import FromPath, JSONBody
 from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.forms import FormAsJson
+from kwika.core.openapi import described
 from kwika.modules.identity.schemas import (
     ChangePasswordIn,
     CodeIn,
@@ -32,13 +33,19 @@ class ProfileController(Controller):
     guards = [require_user]
     security = BEARER
 
-    @get(["/profile", "/me"], summary="My profile", responses=errors(401))
+    @get(
+        ["/profile", "/me"],
+        opt=described(canonical="/profile"),
+        summary="My profile",
+        responses=errors(401),
+    )
     async def get_profile(self, principal: CurrentPrincipal) -> Envelope[ProfileOut]:
         """Seed 003 13.1: everything about the signed-in user, including counters."""
         return ok(await profile.get_profile(principal), "Profile retrieved successfully")
 
     @put(
         ["/profile", "/me"],
+        opt=described(canonical="/profile"),
         summary="Update my profile",
         middleware=[FormAsJson()],
         responses=errors(401, 409),
@@ -119,7 +126,11 @@ class ProfileController(Controller):
         )
 
     @delete(
-        ["/account", "/me"], status_code=200, summary="Delete my account", responses=errors(401)
+        ["/account", "/me"],
+        opt=described(canonical="/account"),
+        status_code=200,
+        summary="Delete my account",
+        responses=errors(401),
     )
     async def delete_account(
         self, principal: CurrentPrincipal, data: JSONBody[DeleteAccountIn], client: Client

@@ -8,6 +8,7 @@ from litestar.params import FromPath, JSONBody, MultipartBody
 from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.forms import FormAsJson
+from kwika.core.openapi import described
 from kwika.core.pagination import Page, Paging
 from kwika.modules.providers.schemas import (
     BusinessPhoneIn,
@@ -30,6 +31,16 @@ class CompaniesController(Controller):
 
     @post(
         summary="Create a company",
+        opt=described(
+            request={
+                "name": "Otieno Studios",
+                "slogan": "Every moment, kept",
+                "description": "Photography and video for weddings and corporate events.",
+                "district": "Westlands",
+                "latitude": -1.2676,
+                "longitude": 36.8108,
+            }
+        ),
         guards=[require_user],
         security=BEARER,
         middleware=[FormAsJson()],
@@ -132,7 +143,12 @@ class BusinessPhonesController(Controller):
     guards = [require_user]
     security = BEARER
 
-    @get(["/", "/list"], summary="My business phones", responses=errors(401))
+    @get(
+        ["/", "/list"],
+        opt=described(canonical="/"),
+        summary="My business phones",
+        responses=errors(401),
+    )
     async def list_phones(self, principal: CurrentPrincipal) -> Envelope[list[BusinessPhoneOut]]:
         """Verified numbers can be put on any of your services and companies
         (`business_phone_id`)."""

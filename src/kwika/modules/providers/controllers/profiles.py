@@ -8,6 +8,7 @@ from litestar.params import FromPath, JSONBody
 from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.forms import FormAsJson
+from kwika.core.openapi import described
 from kwika.modules.providers.schemas import ProviderIn, ProviderOut, ProviderUpdateIn
 from kwika.modules.providers.services import profiles
 
@@ -21,6 +22,16 @@ class ProvidersController(Controller):
     @post(
         "/me",
         summary="Become a provider",
+        opt=described(
+            request={
+                "kinds": ["vendor"],
+                "bio": "Wedding and event photography in Nairobi since 2015.",
+                "district": "Westlands",
+                "latitude": -1.2676,
+                "longitude": 36.8108,
+                "languages": ["English", "Swahili"],
+            }
+        ),
         guards=[require_user],
         security=BEARER,
         middleware=[FormAsJson()],
