@@ -151,8 +151,10 @@ def create_app(
         debug=False,
         logging_config=None,
     )
-    edge = EdgeMiddleware(
-        app, parse_networks(settings.trusted_proxies), settings.hsts_max_age_seconds
-    )
     # Socket.IO answers /socket.io/; everything else, lifespan included, reaches Litestar.
-    return gateway.asgi_app(edge)
+    # The edge is outermost so Socket.IO answers carry the security headers and request id.
+    return EdgeMiddleware(
+        gateway.asgi_app(app),
+        parse_networks(settings.trusted_proxies),
+        settings.hsts_max_age_seconds,
+    )
