@@ -93,7 +93,11 @@ def serve(
 
 
 def _serve_granian(host: str, port: int, workers: int) -> None:
-    from granian.constants import Interfaces
+    try:
+        from granian.constants import Interfaces
+    except ImportError:
+        console.print("[red]granian is not installed: pip install 'kwika[granian]'")
+        raise typer.Exit(2) from None
     from granian.log import LogLevels
     from granian.server import Server
 
