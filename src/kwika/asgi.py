@@ -190,8 +190,10 @@ def create_app(
         logging_config=None,
     )
     openapi_config.attach(lambda: app.routes, API_PREFIX)
-    edge = EdgeMiddleware(
-        app, parse_networks(settings.trusted_proxies), settings.hsts_max_age_seconds
-    )
     # Socket.IO answers /socket.io/; everything else, lifespan included, reaches Litestar.
-    return gateway.asgi_app(edge)
+    # The edge is outermost so Socket.IO answers carry the security headers and request id.
+    return EdgeMiddleware(
+        gateway.asgi_app(app),
+        parse_networks(settings.trusted_proxies),
+        settings.hsts_max_age_seconds,
+    )

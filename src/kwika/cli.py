@@ -16,6 +16,8 @@ from rich.table import Table
 from kwika.config import Settings, get_settings
 
 app = typer.Typer(help="Kwika operator commands.", no_args_is_help=True, add_completion=False)
+SERVERS = ("uvicorn", "granian")
+DEFAULT_SERVER = "uvicorn"
 console = Console()
 T = TypeVar("T")
 
@@ -53,10 +55,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="Server processes (needs MongoDB)")] = 1,
+    server: Annotated[
+        str, typer.Option(help="HTTP server: uvicorn or granian (documents/runbooks)")
+    ] = DEFAULT_SERVER,
 ) -> None:
     """Start the API on the configured storage, or the embedded default when none is set."""
-    import uvicorn
-
+    if server not in SERVERS:
+        console.print(f"[red]Unknown server {server!r}: choose {' or '.join(SERVERS)}")
+        raise typer.Exit(2)
     settings = get_settings()
     if workers > 1 and settings.embedded_storage:
         console.print("[red]Several processes need KWIKA_MONGODB_URI: embedded data is per process")
@@ -68,6 +74,11 @@ def serve(
     console.print(f"OpenAPI:  http://{shown}:{port}/api/v1/openapi.json")
     if settings.outbox_path and settings.email.backend == "outbox":
         console.print(f"Outgoing email/SMS are written to {settings.outbox_path}")
+    if server == "granian":
+        _serve_granian(host, port, workers)
+        return
+    import uvicorn
+
     uvicorn.run(
         "kwika.asgi:create_app",
         factory=True,
@@ -79,6 +90,28 @@ def serve(
         access_log=False,  # kwika.access logs every request with its request id
         log_config=None,
     )
+
+
+def _serve_granian(host: str, port: int, workers: int) -> None:
+    try:
+        from granian.constants import Interfaces
+    except ImportError:
+        console.print("[red]granian is not installed: pip install 'kwika[granian]'")
+        raise typer.Exit(2) from None
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    Server(
+        "kwika.asgi:create_app",
+        factory=True,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        websockets=True,  # Socket.IO's WebSocket transport
+        log_access=False,  # kwika.access logs every request with its request id
+        log_level=LogLevels.warning,
+    ).serve()
 
 
 @app.command()

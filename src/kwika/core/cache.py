@@ -3,7 +3,10 @@
 A value is stored under ``cache:<namespace>:<key>:v<version>``. Invalidating a key bumps its
 version, so a change is visible at once in every process, and a reader that loaded the old
 value while the write happened can only store it under the old version, where nobody looks
-any more. Both lookups (version, then value) are one Lua call.
+any more. Both lookups (version, then value) and the hit counter are one Lua call: a
+cached read is one Redis round trip. Each process also keeps the validated schemas it read,
+per key and version, so a hit skips decoding and validation (the version still comes from
+Redis on every read: a change is visible at once everywhere).
 
 Redis being down never fails a read: the loader answers and nothing is counted.
 """
@@ -23,10 +26,18 @@ from kwika.core.redis import REDIS_DOWN, redis_key
 
 log = logging.getLogger(__name__)
 
+# KEYS: version key, stats key. ARGV: value key prefix, stats TTL, the version this
+# process holds (then the value is not sent back: the caller has it).
 _READ = """
 local version = redis.call('GET', KEYS[1]) or '0'
-return {version, redis.call('GET', ARGV[1] .. version)}
+local value = redis.call('GET', ARGV[1] .. version)
+redis.call('HINCRBY', KEYS[2], value and 'hits' or 'misses', 1)
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+if value and version == ARGV[3] then return {version, 1} end
+return {version, value}
 """
+# Validated schemas held per namespace (the most recently read keys).
+LOCAL_ENTRIES = 512
 STATS_TTL_SECONDS = 30 * 24 * 3600
 VERSION_TTL_SECONDS = 30 * 24 * 3600
 
@@ -55,6 +66,8 @@ class Cache:
         """``ttl_seconds`` None means the ``KWIKA_PUBLIC_CACHE_TTL_SECONDS`` setting."""
         self.namespace = namespace
         self._ttl_seconds = ttl_seconds
+        # key -> (version, validated schema); insertion order is the eviction order.
+        self._local: dict[str, tuple[str, BaseModel]] = {}
         Cache.registry[namespace] = self
 
     @property
@@ -72,67 +85,88 @@ class Cache:
     def _stats_key(self) -> str:
         return redis_key("cache", "stats", self.namespace)
 
+    async def _read(self, key: str, held: str = "") -> tuple[str, Any]:
+        """``(version, value)``; the value is ``1`` when it is the ``held`` version's."""
+        version, raw = await runtime.get().redis.eval(
+            _READ,
+            2,
+            self._version_key(key),
+            self._stats_key(),
+            self._value_prefix(key),
+            STATS_TTL_SECONDS,
+            held,
+        )
+        return (version.decode() if isinstance(version, bytes) else str(version)), raw
+
     async def get_or_load(self, key: str, loader: Loader) -> dict[str, Any] | None:
         """The cached value, else ``loader()`` stored for the TTL (None is never cached)."""
-        client = runtime.get().redis
         try:
-            version, raw = await client.eval(
-                _READ, 1, self._version_key(key), self._value_prefix(key)
-            )
+            version, raw = await self._read(key)
         except REDIS_DOWN as exc:
             log.warning("cache %s unavailable (%s): loading", self.namespace, exc)
             return await loader()
-        version = version.decode() if isinstance(version, bytes) else str(version)
         if raw is not None:
-            await self._count("hits")
             value: dict[str, Any] = json.loads(raw)
             return value
-        await self._count("misses")
-        loaded = await loader()
-        if loaded is not None:
+        return await self._load_and_store(key, version, loader)
+
+    async def _load_and_store(
+        self, key: str, version: str, loader: Loader
+    ) -> dict[str, Any] | None:
+        client = runtime.get().redis
+        value = await loader()
+        if value is not None:
             try:
                 await client.set(
                     self._value_prefix(key) + version,
-                    json.dumps(loaded, default=str),
+                    json.dumps(value, default=str),
                     ex=self.ttl_seconds,
                 )
             except REDIS_DOWN as exc:
                 log.warning("cache %s unavailable (%s)", self.namespace, exc)
-        return loaded
+        return value
 
     async def model(self, key: str, schema: type[M], loader: Callable[[], Awaitable[M]]) -> M:
-        """A cached response schema; what ``loader`` raises (a 404) is raised, not cached."""
+        """A cached response schema; what ``loader`` raises (a 404) is raised, not cached.
+        Each call gets its own (shallow) copy."""
 
         async def load() -> dict[str, Any]:
             return (await loader()).model_dump(mode="json")
 
-        cached = await self.get_or_load(key, load)
-        assert cached is not None
-        return schema.model_validate(cached)
+        held = self._local.get(key)
+        try:
+            version, raw = await self._read(key, held[0] if held else "")
+        except REDIS_DOWN as exc:
+            log.warning("cache %s unavailable (%s): loading", self.namespace, exc)
+            return await loader()
+        if raw == 1 and held is not None and isinstance(held[1], schema):
+            return held[1].model_copy()
+        if raw is not None and raw != 1:
+            document = json.loads(raw)
+        else:
+            document = await self._load_and_store(key, version, load)
+        assert document is not None
+        page = schema.model_validate(document)
+        self._hold(key, version, page)
+        return page.model_copy()
+
+    def _hold(self, key: str, version: str, page: BaseModel) -> None:
+        self._local.pop(key, None)
+        self._local[key] = (version, page)
+        if len(self._local) > LOCAL_ENTRIES:
+            del self._local[next(iter(self._local))]
 
     async def invalidate(self, key: str) -> None:
         """Make the cached value stale everywhere, now (call after every write)."""
         client = runtime.get().redis
         try:
             async with client.pipeline(transaction=True) as pipe:
-                # One call per line: redis-py types a queued command as an awaitable, not as
-                # the pipeline it returns.
                 pipe.incr(self._version_key(key))
                 pipe.expire(self._version_key(key), VERSION_TTL_SECONDS)
                 await pipe.execute()
         except REDIS_DOWN as exc:
             # The write succeeded; entries expire within the TTL. Say so loudly.
             log.error("could not invalidate %s:%s (%s)", self.namespace, key, exc)
-
-    async def _count(self, field: str) -> None:
-        client = runtime.get().redis
-        try:
-            async with client.pipeline(transaction=False) as pipe:
-                pipe.hincrby(self._stats_key(), field, 1)
-                pipe.expire(self._stats_key(), STATS_TTL_SECONDS)
-                await pipe.execute()
-        except REDIS_DOWN:
-            return
 
     async def stats(self) -> CacheStats:
         raw = await runtime.get().redis.hgetall(self._stats_key())

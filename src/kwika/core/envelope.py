@@ -29,8 +29,14 @@ class ErrorEnvelope(BaseModel):
     data: dict[str, Any] | None = None
 
 
+# Parametrised once: ``Envelope[X]`` per call costs a class lookup on every request, and
+# the fields are ours (nothing to validate), so responses are built without validation.
+_ANY_ENVELOPE = Envelope[Any]
+
+
 def ok(data: T, message: str = "OK") -> Envelope[T]:
-    return Envelope[Any](message=message, data=data)
+    envelope: Envelope[T] = _ANY_ENVELOPE.model_construct(success=True, message=message, data=data)
+    return envelope
 
 
 _DESCRIPTIONS = {

@@ -139,7 +139,11 @@ async def _load_interests() -> list[dict[str, Any]]:
 
 
 async def _records(dataset: str, loader: Any, record: type[R]) -> list[R]:
-    return [record.model_validate(raw) for raw in await cache.cached(dataset, loader)]
+    # Validated once per version and process, not on every request.
+    async def build() -> list[R]:
+        return [record.model_validate(raw) for raw in await cache.cached(dataset, loader)]
+
+    return list(await cache.derived(f"records:{dataset}", build))
 
 
 async def event_type_records() -> list[EventTypeRecord]:
@@ -182,12 +186,19 @@ def _public(records: Sequence[BaseModel], out: type[R]) -> list[R]:
     return [out.model_validate(r.model_dump()) for r in records if getattr(r, "is_active", True)]
 
 
+async def _public_list(name: str, records: Any, out: type[R]) -> list[R]:
+    async def build() -> list[R]:
+        return _public(await records(), out)
+
+    return list(await cache.derived(f"public:{name}", build))
+
+
 async def event_types() -> list[EventTypeOut]:
-    return _public(await event_type_records(), EventTypeOut)
+    return await _public_list("event_types", event_type_records, EventTypeOut)
 
 
 async def service_categories() -> list[ServiceCategoryOut]:
-    return _public(await category_records(), ServiceCategoryOut)
+    return await _public_list("service_categories", category_records, ServiceCategoryOut)
 
 
 async def find_category(category_id: str) -> ServiceCategoryRecord | None:
@@ -219,20 +230,23 @@ def default_currency() -> str:
 
 
 async def currencies() -> list[CurrencyOut]:
-    default = default_currency()
-    return [
-        CurrencyOut.model_validate({**c.model_dump(), "is_default": c.code == default})
-        for c in await currency_records()
-        if c.is_active
-    ]
+    async def build() -> list[CurrencyOut]:
+        default = default_currency()
+        return [
+            CurrencyOut.model_validate({**c.model_dump(), "is_default": c.code == default})
+            for c in await currency_records()
+            if c.is_active
+        ]
+
+    return list(await cache.derived("public:currencies", build))
 
 
 async def countries() -> list[CountryOut]:
-    return _public(await country_records(), CountryOut)
+    return await _public_list("countries", country_records, CountryOut)
 
 
 async def interests() -> list[InterestOut]:
-    return _public(await interest_records(), InterestOut)
+    return await _public_list("interests", interest_records, InterestOut)
 
 
 # ---------------------------------------------------------------- write helpers
