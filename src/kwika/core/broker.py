@@ -36,6 +36,8 @@ _placeholder = StubBroker()
 dramatiq.set_broker(_placeholder)
 _declared: list[dramatiq.Actor[Any, Any]] = []
 _current: dramatiq.Broker | None = None
+# The coroutine function behind each actor, by actor name (see :func:`run_inline`).
+_functions: dict[str, Callable[..., Awaitable[Any]]] = {}
 AfterSuccess = Callable[[], Awaitable[None]]
 Outgoing = tuple[dramatiq.Message[Any], int | None] | AfterSuccess
 _pending: ContextVar[list[Outgoing] | None] = ContextVar("kwika_pending_messages")
@@ -51,9 +53,24 @@ def task(
             fn, actor_name=name, queue_name=queue, broker=_placeholder, **options
         )
         _declared.append(actor)
+        _functions[name] = fn
         return actor
 
     return decorate
+
+
+async def run_inline(actor: dramatiq.Actor[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run an actor's function now, on the running loop, as a worker would run the message.
+
+    For tests and one-shot commands that need the work done before they go on: no broker,
+    no retries, exceptions reach the caller. Calling ``actor(...)`` itself would block on the
+    worker's loop, which in the embedded default is this very loop.
+    """
+    fn = _functions.get(actor.actor_name)
+    if fn is None:
+        raise LookupError(f"{actor.actor_name!r} was not declared with kwika.core.broker.task")
+    result: R = await fn(*args, **kwargs)
+    return result
 
 
 def declared_queues() -> set[str]:
