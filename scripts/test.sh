@@ -19,4 +19,4 @@ if [ -n "${CI:-}" ]; then
 fi
 
 .venv/bin/ruff check src tests scripts $( [ -d benchmarks ] && echo benchmarks )
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --durations=25 "$@"

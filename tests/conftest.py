@@ -57,7 +57,9 @@ async def session_app(
     redis_endpoint: RedisEndpoint, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[SessionApp]:
     """The application most tests share, started once (see tests/harness.py)."""
-    settings = make_settings(tmp_path_factory.mktemp("session"))
+    # Its own broker namespace: its in-process worker must never take the messages of an
+    # application a test starts (on another loop, or after the session loop paused).
+    settings = make_settings(tmp_path_factory.mktemp("session"), broker_namespace="kwika-session")
     application = create_app(settings, redis_endpoint=redis_endpoint)
     async with LifespanManager(application, startup_timeout=60, shutdown_timeout=30):
         yield SessionApp.capture(application, settings)
