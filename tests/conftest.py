@@ -25,7 +25,7 @@ from kwika.core import clock
 from kwika.core.broker import drain
 from kwika.core.redis import RedisEndpoint, start_local_server
 from tests.harness import SessionApp, reset
-from tests.support import Outbox
+from tests.support import SETUP, Outbox
 
 HAS_REDIS_SERVER = shutil.which("redis-server") is not None
 REQUIRE_REDIS = os.environ.get("KWIKA_TEST_REQUIRE_REDIS") == "1"
@@ -63,6 +63,26 @@ async def session_app(
     application = create_app(settings, redis_endpoint=redis_endpoint)
     async with LifespanManager(application, startup_timeout=60, shutdown_timeout=30):
         yield SessionApp.capture(application, settings)
+
+
+# Where signing up is the behaviour under test, ``register`` keeps going through HTTP.
+SIGNUP_OVER_HTTP = ("tests/modules/identity/", "tests/e2e/")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "signup_over_http: register() signs up through the API in this test"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _account_setup(request: pytest.FixtureRequest) -> None:
+    path = request.node.path.relative_to(Path(__file__).parent.parent).as_posix()
+    over_http = path.startswith(SIGNUP_OVER_HTTP) or bool(
+        request.node.get_closest_marker("signup_over_http")
+    )
+    forced = os.environ.get("KWIKA_TEST_SIGNUP")  # "http" or "direct", to compare
+    SETUP["direct"] = forced == "direct" if forced else not over_http
 
 
 @pytest.fixture(autouse=True)

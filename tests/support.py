@@ -91,6 +91,8 @@ class Account:
 
 
 _counter = {"n": 0}
+# How ``register`` creates accounts when the caller does not say; conftest sets it per test.
+SETUP = {"direct": False}
 
 
 def _unique() -> int:
@@ -104,7 +106,7 @@ async def register(
     *,
     verify: bool = True,
     sign_in: bool = True,
-    direct: bool = False,
+    direct: bool | None = None,
     **fields: Any,
 ) -> Account:
     """Sign up through the API, verify with the emailed/SMS code and sign in.
@@ -112,7 +114,11 @@ async def register(
     ``direct=True`` is for set-up data when the step under test is not the sign-up: the
     same identity services the three requests call run in-process, without HTTP and without
     reading the code from the outbox (the verification and welcome messages are still sent).
+    ``None`` follows :data:`SETUP`: direct, except in the tests of identity and the journeys
+    (and tests marked ``signup_over_http``), where signing up is what is being tested.
     """
+    if direct is None:
+        direct = SETUP["direct"]
     n = _unique()
     payload = {
         "first_name": "Test",
@@ -156,7 +162,7 @@ async def _register_directly(
     """What ``POST /users/signup``, ``/users/verify-otp`` and ``/auth/signin`` do, by the
     services behind them, each step's background work sent once it succeeded."""
     from kwika.core.auth import ClientContext
-    from kwika.core.broker import defer_messages, flush
+    from kwika.core.broker import defer_messages, drain, flush
     from kwika.core.net import describe_device
     from kwika.modules.identity.schemas import AuthOut, SigninIn, SignupIn
     from kwika.modules.identity.services import accounts, signin
@@ -192,6 +198,9 @@ async def _register_directly(
         await flush(held)
         assert isinstance(issued, AuthOut), issued
         account.access_token, account.refresh_token = issued.access_token, issued.refresh_token
+    # As the HTTP path (which waited for the code), leave no sign-up message in flight to
+    # arrive after whatever the test sends next.
+    await drain()
     return account
 
 
