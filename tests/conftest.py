@@ -69,12 +69,6 @@ async def session_app(
 SIGNUP_OVER_HTTP = ("tests/modules/identity/", "tests/e2e/")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "signup_over_http: register() signs up through the API in this test"
-    )
-
-
 @pytest.fixture(autouse=True)
 def _account_setup(request: pytest.FixtureRequest) -> None:
     path = request.node.path.relative_to(Path(__file__).parent.parent).as_posix()
