@@ -22,4 +22,4 @@ fi
 .venv/bin/lint-imports
 .venv/bin/mypy src
 .venv/bin/python scripts/deadcode.py
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --durations=25 "$@"

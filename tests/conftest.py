@@ -1,5 +1,7 @@
-"""Test harness: one app per test on the embedded engine, a shared real Redis when the
-machine has redis-server (CI installs it), and helpers to read the outbox."""
+"""Test harness: one application for the session on the embedded engine, reset before every
+test (tests/harness.py); a dedicated application for a test that overrides ``settings``; a
+shared real Redis when the machine has redis-server (CI installs it); the outbox reader.
+documents/testing.md explains it."""
 
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ from kwika.config import Settings
 from kwika.core import clock
 from kwika.core.broker import drain
 from kwika.core.redis import RedisEndpoint, start_local_server
-from tests.support import Outbox
+from tests.harness import SessionApp, reset
+from tests.support import SETUP, Outbox
 
 HAS_REDIS_SERVER = shutil.which("redis-server") is not None
 REQUIRE_REDIS = os.environ.get("KWIKA_TEST_REQUIRE_REDIS") == "1"
@@ -49,10 +52,37 @@ def redis_endpoint() -> Iterator[RedisEndpoint]:
         yield RedisEndpoint(fake_server=fakeredis.FakeServer(), kind="fakeredis")
 
 
+@pytest.fixture(scope="session")
+async def session_app(
+    redis_endpoint: RedisEndpoint, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[SessionApp]:
+    """The application most tests share, started once (see tests/harness.py)."""
+    # Its own broker namespace: its in-process worker must never take the messages of an
+    # application a test starts (on another loop, or after the session loop paused).
+    settings = make_settings(tmp_path_factory.mktemp("session"), broker_namespace="kwika-session")
+    application = create_app(settings, redis_endpoint=redis_endpoint)
+    async with LifespanManager(application, startup_timeout=60, shutdown_timeout=30):
+        yield SessionApp.capture(application, settings)
+
+
+# Where signing up is the behaviour under test, ``register`` keeps going through HTTP.
+SIGNUP_OVER_HTTP = ("tests/modules/identity/", "tests/e2e/")
+
+
 @pytest.fixture(autouse=True)
-def _clean_state(redis_endpoint: RedisEndpoint) -> Iterator[None]:
-    redis_endpoint.sync_client().flushall()
-    clock.reset()
+def _account_setup(request: pytest.FixtureRequest) -> None:
+    path = request.node.path.relative_to(Path(__file__).parent.parent).as_posix()
+    over_http = path.startswith(SIGNUP_OVER_HTTP) or bool(
+        request.node.get_closest_marker("signup_over_http")
+    )
+    forced = os.environ.get("KWIKA_TEST_SIGNUP")  # "http" or "direct", to compare
+    SETUP["direct"] = forced == "direct" if forced else not over_http
+
+
+@pytest.fixture(autouse=True)
+async def _clean_state(session_app: SessionApp) -> AsyncIterator[None]:
+    """Every test starts from the state right after start-up and seeding."""
+    await reset(session_app)
     yield
     clock.reset()
 
@@ -77,15 +107,28 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
+def settings(session_app: SessionApp) -> Settings:
+    """The session application's settings. A test (module, class) that needs other settings
+    overrides this fixture with ``make_settings(tmp_path, ...)`` and gets an application of
+    its own; changes a test makes to these shared settings are undone before the next test."""
+    return session_app.settings
+
+
+def dedicated(settings: Settings, session_app: SessionApp) -> bool:
+    return settings is not session_app.settings
 
 
 @pytest.fixture
-async def app(settings: Settings, redis_endpoint: RedisEndpoint) -> AsyncIterator[Any]:
+async def app(
+    settings: Settings, session_app: SessionApp, redis_endpoint: RedisEndpoint
+) -> AsyncIterator[Any]:
+    if not dedicated(settings, session_app):
+        yield session_app.app
+        return
     application = create_app(settings, redis_endpoint=redis_endpoint)
     async with LifespanManager(application, startup_timeout=30, shutdown_timeout=30):
         yield application
+    # The next test's reset points runtime, broker, gateway and Beanie back at the session app.
 
 
 @pytest.fixture
@@ -111,15 +154,21 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def live_server(settings: Settings, redis_endpoint: RedisEndpoint) -> AsyncIterator[str]:
+async def live_server(
+    settings: Settings, session_app: SessionApp, redis_endpoint: RedisEndpoint
+) -> AsyncIterator[str]:
     """The application served by uvicorn on 127.0.0.1 (a free port), on the test's loop:
-    real HTTP and WebSocket connections for Socket.IO clients. Yields the base URL."""
-    application = create_app(settings, redis_endpoint=redis_endpoint)
+    real HTTP and WebSocket connections for Socket.IO clients. Yields the base URL.
+
+    The session application (already started: no lifespan) unless the test overrides
+    ``settings``, which gets one of its own."""
+    own = dedicated(settings, session_app)
+    application = create_app(settings, redis_endpoint=redis_endpoint) if own else session_app.app
     config = uvicorn.Config(
         application,
         host="127.0.0.1",
         port=free_port(),
-        lifespan="on",
+        lifespan="on" if own else "off",
         log_level="warning",
         # A Socket.IO long-poll request would otherwise hold the shutdown for a ping interval.
         timeout_graceful_shutdown=2,

@@ -22,6 +22,8 @@ from kwika.modules import providers
 from tests.modules.media import samples
 
 PASSWORD = "Kwika-Strong-2026"
+# The address the ``client`` fixture's requests come from.
+TEST_CLIENT_IP = "203.0.113.10"
 
 
 class Outbox:
@@ -89,6 +91,8 @@ class Account:
 
 
 _counter = {"n": 0}
+# How ``register`` creates accounts when the caller does not say; conftest sets it per test.
+SETUP = {"direct": False}
 
 
 def _unique() -> int:
@@ -102,9 +106,19 @@ async def register(
     *,
     verify: bool = True,
     sign_in: bool = True,
+    direct: bool | None = None,
     **fields: Any,
 ) -> Account:
-    """Sign up through the API, verify with the emailed/SMS code and sign in."""
+    """Sign up through the API, verify with the emailed/SMS code and sign in.
+
+    ``direct=True`` is for set-up data when the step under test is not the sign-up: the
+    same identity services the three requests call run in-process, without HTTP and without
+    reading the code from the outbox (the verification and welcome messages are still sent).
+    ``None`` follows :data:`SETUP`: direct, except in the tests of identity and the journeys
+    (and tests marked ``signup_over_http``), where signing up is what is being tested.
+    """
+    if direct is None:
+        direct = SETUP["direct"]
     n = _unique()
     payload = {
         "first_name": "Test",
@@ -114,6 +128,8 @@ async def register(
         **fields,
     }
     payload = {k: v for k, v in payload.items() if v is not None}
+    if direct:
+        return await _register_directly(client, payload, verify=verify, sign_in=sign_in)
     response = await client.post("/users/signup", json=payload)
     assert response.status_code == 201, response.text
     created = data(response)
@@ -137,6 +153,54 @@ async def register(
         assert verified.status_code == 200, verified.text
     if sign_in:
         await login(client, account)
+    return account
+
+
+async def _register_directly(
+    client: httpx.AsyncClient, payload: dict[str, Any], *, verify: bool, sign_in: bool
+) -> Account:
+    """What ``POST /users/signup``, ``/users/verify-otp`` and ``/auth/signin`` do, by the
+    services behind them, each step's background work sent once it succeeded."""
+    from kwika.core.auth import ClientContext
+    from kwika.core.broker import defer_messages, drain, flush
+    from kwika.core.net import describe_device
+    from kwika.modules.identity.schemas import AuthOut, SigninIn, SignupIn
+    from kwika.modules.identity.services import accounts, signin
+
+    user_agent = client.headers.get("user-agent", "")
+    context = ClientContext(
+        ip=TEST_CLIENT_IP,
+        user_agent=user_agent,
+        device=describe_device(user_agent),
+        request_id="test-factory",
+    )
+    with defer_messages() as held:
+        created = await accounts.signup(SignupIn.model_validate(payload), context)
+    await flush(held)
+    account = Account(
+        id=created.id,
+        email=payload.get("email"),
+        phone=payload.get("phone"),
+        username=created.username,
+        password=payload.get("password", PASSWORD),
+    )
+    if verify:
+        user = await accounts.get_user(created.id)
+        with defer_messages() as held:
+            await accounts.mark_verified(user, "email" if account.email else "phone")
+        await flush(held)
+    if sign_in:
+        credential = account.email or account.phone or account.username
+        with defer_messages() as held:
+            issued = await signin.sign_in(
+                SigninIn(credential=credential, password=account.password), context
+            )
+        await flush(held)
+        assert isinstance(issued, AuthOut), issued
+        account.access_token, account.refresh_token = issued.access_token, issued.refresh_token
+    # As the HTTP path (which waited for the code), leave no sign-up message in flight to
+    # arrive after whatever the test sends next.
+    await drain()
     return account
 
 
@@ -175,7 +239,9 @@ async def erase_account(client: httpx.AsyncClient, account: Account) -> None:
 async def run_now(actor: Any, *args: Any) -> Any:
     """Run an async Dramatiq actor's function on the test's loop (its ``fn`` would block
     waiting for this very loop), as a worker would run it."""
-    return await actor.fn.__wrapped__(*args)
+    from kwika.core.broker import run_inline
+
+    return await run_inline(actor, *args)
 
 
 WAIT_SECONDS = 10
