@@ -19,6 +19,7 @@ clock.travel  # the tests' clock
 errors.PayloadTooLarge  # the 413 of the error vocabulary; nothing raises it yet
 money.percentage_of  # for payments (fees, commissions); tests/core/test_money.py
 money.Money.of_minor
+broker.run_inline  # tests run an actor's function on their loop (tests/support.py run_now)
 cache.Cache.get_or_load  # dict-valued read-through caches (tests/core/test_cache.py)
 module.module_settings  # how a module reads its own settings section (tests/platform_module)
 module.reset_module_settings  # tests re-read settings sections after changing them

@@ -225,7 +225,9 @@ async def drain(timeout_seconds: float = 15.0, *, poll_ms: int = 10) -> None:
     wait for a just-sent message cost a tenth of a second.
     """
     broker = current_broker()
+    timeout = int(timeout_seconds * 1000)
     for queue in sorted(declared_queues()):
-        await asyncio.to_thread(
-            broker.join, queue, interval=poll_ms, timeout=int(timeout_seconds * 1000)
-        )
+        if isinstance(broker, RedisBroker):
+            await asyncio.to_thread(broker.join, queue, interval=poll_ms, timeout=timeout)
+        else:
+            await asyncio.to_thread(broker.join, queue, timeout=timeout)
