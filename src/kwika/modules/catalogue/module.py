@@ -2,6 +2,7 @@ from bson import ObjectId
 
 from kwika.core.module import ModuleSpec
 from kwika.modules.catalogue.controllers import CONTROLLERS
+from kwika.modules.catalogue.demo import demo_services
 from kwika.modules.catalogue.documents import DOCUMENTS, Catalogue, Category
 from kwika.modules.catalogue.services import catalogues, listings, promotions
 from kwika.modules.identity.signals import user_anonymised
@@ -33,6 +34,7 @@ module = ModuleSpec(
     name="catalogue",
     route_handlers=CONTROLLERS,
     documents=DOCUMENTS,
+    seeders=[demo_services],
     receivers=[
         (company_deletion, listings.company_has_services),
         (company_deleted, company_gone),

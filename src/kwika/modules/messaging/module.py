@@ -2,6 +2,7 @@ from kwika.core.module import ModuleSpec
 from kwika.modules.identity.signals import user_anonymised
 from kwika.modules.messaging import gateway  # noqa: F401 - declares the Socket.IO handlers
 from kwika.modules.messaging.controllers import CONTROLLERS
+from kwika.modules.messaging.demo import demo_conversations
 from kwika.modules.messaging.documents import Conversation, Message, Participant
 from kwika.modules.messaging.services.erasure import erase_user
 
@@ -10,6 +11,7 @@ module = ModuleSpec(
     route_handlers=CONTROLLERS,
     documents=[Conversation, Participant, Message],
     task_modules=["kwika.modules.messaging.tasks"],
+    seeders=[demo_conversations],
     receivers=[(user_anonymised, erase_user)],
     tags=[
         {
