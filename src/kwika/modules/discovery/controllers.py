@@ -347,8 +347,9 @@ class ProviderSearchController(Controller):
     @get("/", summary="Search providers", dependencies=_deps(provider_query), responses=errors())
     async def search_providers(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
         """Seed 000 1.2: by name (`q`), `service_category_id` (alias `category_id`),
-        `district` and location (`lat`/`lng` with `radius_km`, or a `location` name); `kind` (`vendor`, `craftsman`, `guide`) and
-        `skill` find e.g. craftsmen with a skill near a point. Same sorting and
+        `district` and location (`lat`/`lng` with `radius_km`, or a `location` name);
+        `kind` (`vendor`, `craftsman`, `guide`) and `skill` find e.g. craftsmen with a skill
+        near a point. Same sorting and
         `distance_km` rules as service search, except that `lat`/`lng` without `radius_km`
         returns every located provider, nearest first."""
         return ok(await service.find(criteria, paging), "Providers retrieved")
