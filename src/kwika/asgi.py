@@ -135,7 +135,7 @@ def create_app(
         )
         try:
             if settings.embedded_storage:
-                await bootstrap.seed()
+                await bootstrap.seed(demo=settings.demo_data)
             await gateway.start()
             try:
                 yield
@@ -172,12 +172,12 @@ def create_app(
         middleware=[AuthenticationMiddleware()],
         openapi_config=openapi_config,
         cors_config=CORSConfig(
-            allow_origins=settings.cors_origins,
+            allow_origins=settings.allowed_origins,
             allow_credentials=True,
             allow_headers=["Authorization", "Content-Type", "X-Device-Id", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
-        if settings.cors_origins
+        if settings.allowed_origins
         else None,
         # Handlers with opt={"skip_compression": True} (stored files: images and videos are
         # compressed already, and gzipping a 50 MB video costs CPU for nothing).

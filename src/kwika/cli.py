@@ -50,6 +50,27 @@ def _warn_if_ephemeral(settings: Settings) -> None:
         )
 
 
+def _banner(settings: Settings, host: str, port: int) -> list[str]:
+    """What a developer needs to know before the first request."""
+    mode = "MongoDB" if settings.mongodb_uri else "embedded storage (mongomock)"
+    base = settings.public_base_url.rstrip("/")
+    origins = ", ".join(settings.allowed_origins) or "none (set KWIKA_CORS_ORIGINS)"
+    lines = [
+        f"[bold green]Kwika API[/] on {mode}, listening on {host}:{port}",
+        f"API docs:    [bold]{base}/api/v1/docs[/]",
+        f"OpenAPI:     {base}/api/v1/openapi.json",
+        f"Public URL:  {base} (file, upload and unsubscribe links)",
+        f"CORS:        {origins}",
+        f"Defaults:    currency {settings.default_currency}, "
+        f"phone region {settings.default_phone_region}",
+    ]
+    if settings.demo_data and settings.embedded_storage:
+        lines.append("Demo data:   loaded (accounts use the password Kwika-Demo-2026)")
+    if settings.outbox_path and settings.email.backend == "outbox":
+        lines.append(f"Outgoing email/SMS are written to {settings.outbox_path}")
+    return lines
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
@@ -58,8 +79,12 @@ def serve(
     server: Annotated[
         str, typer.Option(help="HTTP server: uvicorn or granian (documents/runbooks)")
     ] = DEFAULT_SERVER,
+    demo: Annotated[
+        bool, typer.Option(help="Load demo providers, services and conversations at start")
+    ] = False,
 ) -> None:
-    """Start the API on the configured storage, or the embedded default when none is set."""
+    """Start the API on the configured storage, or the embedded default when none is set.
+    Outside production an unset KWIKA_PUBLIC_BASE_URL follows --host/--port."""
     if server not in SERVERS:
         console.print(f"[red]Unknown server {server!r}: choose {' or '.join(SERVERS)}")
         raise typer.Exit(2)
@@ -67,13 +92,16 @@ def serve(
     if workers > 1 and settings.embedded_storage:
         console.print("[red]Several processes need KWIKA_MONGODB_URI: embedded data is per process")
         raise typer.Exit(2)
-    mode = "MongoDB" if settings.mongodb_uri else "embedded storage (mongomock)"
-    shown = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host  # noqa: S104
-    console.print(f"[bold green]Kwika API[/] on {mode}")
-    console.print(f"API docs: [bold]http://{shown}:{port}/api/v1/docs[/]")
-    console.print(f"OpenAPI:  http://{shown}:{port}/api/v1/openapi.json")
-    if settings.outbox_path and settings.email.backend == "outbox":
-        console.print(f"Outgoing email/SMS are written to {settings.outbox_path}")
+    # The app (and every server worker) reads its settings from the environment.
+    overrides = settings.served_at(host, port)
+    if demo:
+        overrides["KWIKA_DEMO_DATA"] = "true"
+    if overrides:
+        os.environ.update(overrides)
+        get_settings.cache_clear()
+        settings = get_settings()
+    for line in _banner(settings, host, port):
+        console.print(line)
     if server == "granian":
         _serve_granian(host, port, workers)
         return

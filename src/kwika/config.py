@@ -8,14 +8,29 @@ double underscore (``KWIKA_EMAIL__BACKEND=smtp``). ``.env.example`` explains eve
 from __future__ import annotations
 
 import ipaddress
+import json
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaList = Annotated[list[str], NoDecode]
+
+DEFAULT_PUBLIC_BASE_URL = "http://localhost:8000"
+# Approximate units of each currency per US dollar (early 2026), for comparing prices across
+# currencies when KWIKA_CURRENCY_RATES is not set; the table is rebased on the default
+# currency. Good enough to filter and sort listings, never used to charge anyone.
+DEFAULT_RATES_PER_USD: dict[str, Decimal] = {
+    "USD": Decimal("1"),
+    "TZS": Decimal("2500"),
+    "KES": Decimal("129"),
+    "EGP": Decimal("49"),
+    "EUR": Decimal("0.92"),
+}
 
 
 def _split_commas(value: object) -> object:
@@ -221,7 +236,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     app_name: str = "Kwika"
-    public_base_url: str = "http://localhost:8000"
+    # Where clients reach the API: file URLs, signed upload URLs and unsubscribe links start
+    # with it. In development `kwika serve` derives it from --host/--port when it is unset.
+    public_base_url: str = DEFAULT_PUBLIC_BASE_URL
     frontend_url: str = "http://localhost:3000"
     secret_key: SecretStr | None = None
     # Earlier secret keys, still accepted to read what they protected (rotation).
@@ -248,6 +265,7 @@ class Settings(BaseSettings):
 
     # HTTP edge
     trusted_proxies: CommaList = Field(default_factory=list)
+    # Empty in development means KWIKA_FRONTEND_URL (see allowed_origins).
     cors_origins: CommaList = Field(default_factory=list)
     max_body_size_bytes: int = 10 * 1024 * 1024
     hsts_max_age_seconds: int = 31536000
@@ -294,6 +312,14 @@ class Settings(BaseSettings):
     # marketplace defaults
     default_currency: str = "TZS"
     default_phone_region: str = "TZ"
+    # Value of one unit of each currency in the default currency, for comparing prices
+    # across currencies in search. Empty: DEFAULT_RATES_PER_USD rebased on the default
+    # currency. Listings store their price converted at index time: after a change run
+    # `kwika reindex`.
+    currency_rates: dict[str, Decimal] = Field(default_factory=dict)
+    # Load demo accounts, providers, services and conversations at start-up (embedded
+    # storage; `kwika serve --demo` sets it).
+    demo_data: bool = False
 
     _split = field_validator(
         "trusted_proxies", "cors_origins", "previous_secret_keys", mode="before"
@@ -305,6 +331,62 @@ class Settings(BaseSettings):
         for item in value:
             ipaddress.ip_network(item, strict=False)
         return value
+
+    @field_validator("currency_rates", mode="before")
+    @classmethod
+    def _rates_json(cls, value: object) -> object:
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else {}
+        return value
+
+    @field_validator("currency_rates")
+    @classmethod
+    def _positive_rates(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        rates = {code.upper(): rate for code, rate in value.items()}
+        for code, rate in rates.items():
+            if not rate.is_finite() or rate <= 0:
+                raise ValueError(f"the rate of {code} must be a positive number")
+        return rates
+
+    @model_validator(mode="after")
+    def _upper_currency(self) -> Settings:
+        self.default_currency = self.default_currency.upper()
+        return self
+
+    def currency_rate(self, currency: str) -> Decimal | None:
+        """How many units of the default currency one unit of ``currency`` is worth, or
+        None when no rate is known (such prices are compared in their own currency only)."""
+        currency, default = currency.upper(), self.default_currency
+        if currency == default:
+            return Decimal(1)
+        if self.currency_rates:
+            return self.currency_rates.get(currency)
+        if currency in DEFAULT_RATES_PER_USD and default in DEFAULT_RATES_PER_USD:
+            return DEFAULT_RATES_PER_USD[default] / DEFAULT_RATES_PER_USD[currency]
+        return None
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """CORS origins: KWIKA_CORS_ORIGINS, or in development the front-end's origin, so
+        the first browser front-end is not blocked."""
+        if self.cors_origins:
+            return list(self.cors_origins)
+        if self.environment == "development" and self.frontend_url:
+            parts = urlsplit(self.frontend_url)
+            if parts.scheme and parts.netloc:
+                return [f"{parts.scheme}://{parts.netloc}"]
+        return []
+
+    def served_at(self, host: str, port: int) -> dict[str, str]:
+        """Environment for a server bound to host:port: outside production, an unset
+        KWIKA_PUBLIC_BASE_URL follows the address, so file URLs, signed upload URLs and
+        unsubscribe links point at the server that made them."""
+        if self.is_production or "public_base_url" in self.model_fields_set:
+            return {}
+        shown = "localhost" if host in ("0.0.0.0", "127.0.0.1", "::", "::1") else host  # noqa: S104
+        if ":" in shown:
+            shown = f"[{shown}]"  # an IPv6 literal
+        return {"KWIKA_PUBLIC_BASE_URL": f"http://{shown}:{port}"}
 
     @property
     def embedded_storage(self) -> bool:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from beanie import Document
 from bson import ObjectId
@@ -23,6 +24,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kwika.core.scheduler import Schedule
 from kwika.core.signals import Check, CheckReceiver, Receiver, Signal
+
+if TYPE_CHECKING:
+    from kwika.core.auth import ClientContext
+    from kwika.core.tokens import Principal
 
 Seeder = Callable[["SeedContext"], Awaitable[int]]
 StartupHook = Callable[[], Awaitable[None]]
@@ -33,6 +38,30 @@ class SeedContext:
     demo: bool = False
     # Progress callback: (description, done, total).
     progress: Callable[[str, int, int], None] = lambda *_: None
+
+    def acting_as(self, user_id: ObjectId) -> tuple[Principal, ClientContext]:
+        """A signed-in user and request, for demo seeders that go through the modules'
+        own use cases (so listings, counters and notifications follow as for a client)."""
+        # Imported here: the registry imports this module before anything else.
+        from kwika.core import clock
+        from kwika.core.auth import ClientContext
+        from kwika.core.net import describe_device
+        from kwika.core.tokens import Principal
+
+        now = clock.now()
+        principal = Principal(
+            kind="user",
+            id=user_id,
+            session_id=ObjectId(),
+            jti="seed",
+            expires_at=now + timedelta(minutes=5),
+            role="user",
+        )
+        agent = "kwika seed --demo"
+        client = ClientContext(
+            ip="127.0.0.1", user_agent=agent, device=describe_device(agent), request_id="seed"
+        )
+        return principal, client
 
 
 # ---------------------------------------------------------------------------- declarations

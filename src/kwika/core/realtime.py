@@ -263,7 +263,7 @@ class Gateway:
         self.settings = settings
         self.sio = socketio.AsyncServer(
             async_mode="asgi",
-            cors_allowed_origins=list(settings.cors_origins) or None,
+            cors_allowed_origins=settings.allowed_origins or None,
             ping_interval=config.ping_interval_seconds,
             ping_timeout=config.ping_timeout_seconds,
             max_http_buffer_size=config.max_message_bytes,

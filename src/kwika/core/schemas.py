@@ -9,6 +9,11 @@ from __future__ import annotations
 from pydantic import AliasChoices, AliasGenerator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+# A one-time verification code has one meaning and three names across the specs: every
+# request that takes one accepts all of them (issue 11: one name per idea).
+CODE_ALIASES = AliasChoices("code", "otp", "otp_code", "otpCode")
+CODE_NAMES = "also accepted as `otp` or `otp_code`"
+
 
 def _snake_or_camel(name: str) -> AliasChoices | str:
     camel = to_camel(name)

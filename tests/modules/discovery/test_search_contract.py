@@ -100,9 +100,12 @@ async def test_service_cards_carry_provider_verified_and_distance(client, outbox
     assert card["verified"] is False
     assert card["provider"] == {
         "id": vendor.extra["provider"]["id"],
+        "user_id": vendor.id,
         "name": vendor.extra["provider"]["display_name"],
         "avatar": None,
         "verified": False,
+        "rating": None,
+        "review_count": 0,
     }
     near = data(await client.get("/services", params=DAR))["items"]
     assert [item["id"] for item in near] == [located]

@@ -190,7 +190,7 @@ async def test_conversation_list_with_unread_counts_and_summary(client, outbox):
     assert bob_conv["last_message"]["is_mine"] is False
     assert bob_conv["participant"]["is_online"] is False
     unread = data(await client.get("/messages/unread-count", headers=ann.headers))
-    assert unread == {"unread_count": 3, "conversations": 2}
+    assert unread == {"unread_count": 3, "unread": 3, "conversations": 2}
     # Sending does not mark what you received as read: Bob has not read "one" yet.
     bobs = data(await client.get("/messages/conversations?filter=unread", headers=bob.headers))
     assert [c["unread_count"] for c in bobs["items"]] == [1]

@@ -157,6 +157,7 @@ async def test_seed_002_forms(client, outbox):
     assert [m["content"] for m in with_ann["items"]] == ["second", "hello via seed 002"]
     assert data(await client.get("/messages/unread-count", headers=bob.headers)) == {
         "unread_count": 2,
+        "unread": 2,
         "conversations": 1,
     }
     marked = await client.put(f"/messages/{message['id']}/read", headers=bob.headers)

@@ -2,6 +2,7 @@ from bson import ObjectId
 
 from kwika.core.module import ConversationContextDecl, ModuleSpec
 from kwika.modules.catalogue.controllers import CONTROLLERS
+from kwika.modules.catalogue.demo import demo_services
 from kwika.modules.catalogue.documents import DOCUMENTS, Catalogue, Category
 from kwika.modules.catalogue.public import service_context
 from kwika.modules.catalogue.services import catalogues, listings, promotions
@@ -34,6 +35,7 @@ module = ModuleSpec(
     name="catalogue",
     route_handlers=CONTROLLERS,
     documents=DOCUMENTS,
+    seeders=[demo_services],
     receivers=[
         (company_deletion, listings.company_has_services),
         (company_deleted, company_gone),

@@ -31,6 +31,24 @@ BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 Text = Annotated[str | None, QueryParameter(max_length=100, description="Words to look for")]
 Id = Annotated[str | None, QueryParameter(description="24-hex id")]
+ServiceCategory = Annotated[
+    str | None,
+    QueryParameter(
+        description="A service category of the reference data (`GET /reference/categories`), "
+        "24-hex id"
+    ),
+]
+CategoryAlias = Annotated[
+    str | None,
+    QueryParameter(description="Alias of `service_category_id`, kept for existing clients"),
+]
+
+
+def _categories(*ids: str | None) -> list[str]:
+    """The reference categories asked for, under either name (each once)."""
+    return list(dict.fromkeys(i for i in ids if i))
+
+
 Price = Annotated[Decimal | None, QueryParameter(description="Decimal amount")]
 Flag = Annotated[bool | None, QueryParameter()]
 Lat = Annotated[float | None, QueryParameter(description="Latitude, with `lng`")]
@@ -43,7 +61,8 @@ Radius = Annotated[
 
 async def service_query(
     q: Text = None,
-    category_id: Id = None,
+    service_category_id: ServiceCategory = None,
+    category_id: CategoryAlias = None,
     type_id: Id = None,
     event_type_id: Id = None,
     location: Annotated[str | None, QueryParameter(max_length=100)] = None,
@@ -62,7 +81,7 @@ async def service_query(
     return SearchQuery(
         kinds=["service"],
         q=q,
-        category_ids=[category_id] if category_id else [],
+        category_ids=_categories(service_category_id, category_id),
         type_id=type_id,
         event_type_id=event_type_id,
         location=location,
@@ -78,6 +97,7 @@ async def service_query(
         radius_km=radius_km,
         default_radius_km=DEFAULT_SERVICE_RADIUS_KM,
         sort_by=sort_by,
+        fuzzy=True,
     )
 
 
@@ -85,7 +105,8 @@ async def provider_query(
     q: Text = None,
     kind: Annotated[Literal["vendor", "craftsman", "guide"] | None, QueryParameter()] = None,
     skill: Annotated[str | None, QueryParameter(max_length=60)] = None,
-    category_id: Id = None,
+    service_category_id: ServiceCategory = None,
+    category_id: CategoryAlias = None,
     district: Annotated[str | None, QueryParameter(max_length=100)] = None,
     location: Annotated[str | None, QueryParameter(max_length=100)] = None,
     min_rating: Annotated[float | None, QueryParameter()] = None,
@@ -100,7 +121,7 @@ async def provider_query(
         q=q,
         provider_kind=kind,
         skill=skill,
-        category_ids=[category_id] if category_id else [],
+        category_ids=_categories(service_category_id, category_id),
         district=district,
         location=location,
         min_rating=min_rating,
@@ -114,7 +135,8 @@ async def provider_query(
 
 async def company_query(
     q: Text = None,
-    category_id: Id = None,
+    service_category_id: ServiceCategory = None,
+    category_id: CategoryAlias = None,
     district: Annotated[str | None, QueryParameter(max_length=100)] = None,
     location: Annotated[str | None, QueryParameter(max_length=100)] = None,
     lat: Lat = None,
@@ -125,7 +147,7 @@ async def company_query(
     return SearchQuery(
         kinds=["company"],
         q=q,
-        category_ids=[category_id] if category_id else [],
+        category_ids=_categories(service_category_id, category_id),
         district=district,
         location=location,
         lat=lat,
@@ -256,10 +278,16 @@ class ServiceSearchController(Controller):
         orders by it; `radius_km` alone is a 400. `location` matches the place text,
         `district` its first part ("Nairobi" for "Nairobi, Kenya"). Price filters compare in
         `currency` (default TZS) and match services whose price range overlaps; amounts
-        must be finite, 0 to 10^12. Each item is the service card plus `type`, `verified`,
-        `distance_km` (null without `lat`/`lng`) and `provider` {id, name, avatar,
-        verified}. `filters` gives the locations, categories (id, name, count) and price
-        range of the whole result. Seed 003 9.1.1 event recommendations: `event_type_id` +
+        must be finite, 0 to 10^12. Prices in other currencies compare at the rates of
+        `KWIKA_CURRENCY_RATES` (a KES service matches a TZS range at its TZS worth), and with
+        `currency` each item also has `converted_price` {min, max, currency}; the card keeps
+        its own price and currency. `service_category_id` is a reference service category
+        (`category_id` is its alias). Each item is the service card plus `type`,
+        `verified`, `distance_km` (null without `lat`/`lng`) and `provider` (the block of
+        the service's public page). `filters` gives the locations, categories (id, name, count) and
+        price range (in `currency`) of the whole result. When nothing matches `q`, close
+        spellings of its first five words are tried, as in `/search` (`corrected_query`
+        says which). Seed 003 9.1.1 event recommendations: `event_type_id` +
         `sort_by=rating` + `available=true`."""
         return ok(await service.find(criteria, paging), "Services retrieved successfully")
 
@@ -319,9 +347,10 @@ class ProviderSearchController(Controller):
 
     @get("/", summary="Search providers", dependencies=_deps(provider_query), responses=errors())
     async def search_providers(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
-        """Seed 000 1.2: by name (`q`), `category_id`, `district` and location (`lat`/`lng`
-        with `radius_km`, or a `location` name); `kind` (`vendor`, `craftsman`, `guide`) and
-        `skill` find e.g. craftsmen with a skill near a point. Same sorting and
+        """Seed 000 1.2: by name (`q`), `service_category_id` (alias `category_id`),
+        `district` and location (`lat`/`lng` with `radius_km`, or a `location` name);
+        `kind` (`vendor`, `craftsman`, `guide`) and `skill` find e.g. craftsmen with a skill
+        near a point. Same sorting and
         `distance_km` rules as service search, except that `lat`/`lng` without `radius_km`
         returns every located provider, nearest first."""
         return ok(await service.find(criteria, paging), "Providers retrieved")
@@ -338,8 +367,8 @@ class CompanySearchController(Controller):
 
     @get("/", summary="Search companies", dependencies=_deps(company_query), responses=errors())
     async def search_companies(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
-        """By name (`q`), `category_id`, `district` and location, with infinite-scroll
-        pagination (seed 000 1.2)."""
+        """By name (`q`), `service_category_id` (alias `category_id`), `district` and
+        location, with infinite-scroll pagination (seed 000 1.2)."""
         return ok(await service.find(criteria, paging), "Companies retrieved")
 
 

@@ -37,9 +37,13 @@ class ListingProvider(BaseModel):
     9.1); refreshed on every ``providers.provider_changed``."""
 
     id: str
+    # The same block as a service's public page shows (one `provider` shape everywhere).
+    user_id: str | None = None
     name: str
     avatar: str | None = None
     verified: bool = False
+    rating: float | None = None
+    review_count: int = 0
 
 
 class CategoryLabel(BaseModel):
@@ -75,6 +79,9 @@ class Listing(Document):
     price_min_minor: int | None = None
     price_max_minor: int | None = None
     currency: str | None = None
+    # The price range converted to the default currency's minor units (listings.price_factor).
+    price_min_norm: float | None = None
+    price_max_norm: float | None = None
     rating: float = 0.0
     review_count: int = 0
     verified: bool = False
@@ -110,6 +117,8 @@ class Listing(Document):
             IndexModel([("kind", ASCENDING), ("rating", DESCENDING)]),
             IndexModel([("kind", ASCENDING), ("price_min_minor", ASCENDING)]),
             IndexModel([("kind", ASCENDING), ("price_max_minor", DESCENDING)]),
+            IndexModel([("kind", ASCENDING), ("price_min_norm", ASCENDING)]),
+            IndexModel([("kind", ASCENDING), ("price_max_norm", DESCENDING)]),
             IndexModel([("kind", ASCENDING), ("review_count", DESCENDING)]),
             IndexModel([("kind", ASCENDING), ("category_keys", ASCENDING)]),
             IndexModel([("kind", ASCENDING), ("event_type_ids", ASCENDING)]),

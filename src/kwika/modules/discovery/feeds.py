@@ -33,7 +33,13 @@ def completeness(*filled: Any) -> float:
 def _shown(card: Any) -> ListingProvider:
     """A provider's public page reduced to what result cards show (seed 003 9.1)."""
     return ListingProvider(
-        id=card.id, name=card.display_name, avatar=card.user.avatar, verified=card.is_verified
+        id=card.id,
+        user_id=card.user_id,
+        name=card.display_name,
+        avatar=card.user.avatar,
+        verified=card.is_verified,
+        rating=card.rating.average,
+        review_count=card.rating.count,
     )
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from bson import ObjectId
 from pydantic import BaseModel, Field
 
-from kwika.core import clock
+from kwika.core import clock, runtime
+from kwika.core.money import MoneyError, exponent
 from kwika.modules.discovery.documents import (
     GeoPoint,
     Listing,
@@ -62,6 +63,28 @@ class ListingIn(BaseModel):
     completeness: float = Field(default=0.0, ge=0, le=1)
     created_at: datetime
     card: dict[str, Any] = Field(default_factory=dict)
+
+
+def price_factor(currency: str | None) -> float | None:
+    """Multiplier from minor units of ``currency`` to minor units of the default currency
+    (``KWIKA_CURRENCY_RATES``), or None when no rate is known. Listings store their price
+    times this factor and searches scale their bounds by the same factor, so prices in
+    the searched currency compare exactly and other currencies compare at the rate."""
+    if not currency:
+        return None
+    settings = runtime.get().settings
+    rate = settings.currency_rate(currency)
+    if rate is None:
+        return None
+    try:
+        places = exponent(settings.default_currency) - exponent(currency.upper())
+    except MoneyError:
+        return None
+    return float(rate.scaleb(places))
+
+
+def _normalised(minor: int | None, factor: float | None) -> float | None:
+    return None if minor is None or factor is None else minor * factor
 
 
 def base_score(rating: float, reviews: int, verified: bool, completeness: float) -> float:
@@ -129,6 +152,13 @@ def _content(data: ListingIn) -> dict[str, Any]:
         if data.price_max_minor is not None
         else data.price_min_minor,
         "currency": data.currency,
+        # The price range in the default currency: one indexed range filter (and one sort)
+        # serves searches in every currency.
+        "price_min_norm": _normalised(data.price_min_minor, price_factor(data.currency)),
+        "price_max_norm": _normalised(
+            data.price_max_minor if data.price_max_minor is not None else data.price_min_minor,
+            price_factor(data.currency),
+        ),
         "rating": data.rating,
         "review_count": data.review_count,
         "verified": data.verified,

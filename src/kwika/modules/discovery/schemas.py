@@ -36,7 +36,8 @@ class SearchPage(BaseModel):
     items: list[dict[str, Any]] = Field(
         description="Cards of the matching objects, each with `type` (the listing kind), "
         "`verified`, `distance_km` (null without `lat`/`lng`) and, for services, "
-        "experiences and companies, `provider` {id, name, avatar, verified}"
+        "experiences and companies, `provider` {id, user_id, name, avatar, verified, "
+        "rating, review_count}: the same block as a service's public page"
     )
     pagination: PaginationMeta
     filters: FiltersOut | None = None

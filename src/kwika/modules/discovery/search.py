@@ -22,7 +22,7 @@ from kwika.core.errors import FieldError, ValidationFailed
 from kwika.core.money import MAX_AMOUNT, MoneyError, exponent, from_minor, to_minor
 from kwika.core.pagination import PageParams
 from kwika.modules.discovery.documents import Listing, ListingKind, SearchTerm
-from kwika.modules.discovery.listings import OFFERED_KINDS, W_EVENT_TYPE
+from kwika.modules.discovery.listings import OFFERED_KINDS, W_EVENT_TYPE, price_factor
 from kwika.modules.discovery.text import MIN_TERM_LENGTH, fold, regex_escape, words
 
 SortBy = Literal[
@@ -49,6 +49,8 @@ MAX_CORRECTED_WORDS = 5
 MAX_CORRECTED_LENGTH = 30
 MAX_CORRECTION_CANDIDATES = 1000
 CORRECTION_CUTOFF = 0.75
+# Listings with a price of their own (converted_price is added to their items).
+PRICED_KINDS = ("service", "experience", "promotion")
 
 
 @dataclass
@@ -206,11 +208,16 @@ def build_match(query: SearchQuery, text_terms: list[str]) -> dict[str, Any]:
         )
     if query.min_price is not None or query.max_price is not None:
         currency = _currency(query)
-        match["currency"] = currency
+        factor = price_factor(currency)
+        if factor is None:  # no rate for it: only listings priced in that currency compare
+            match["currency"] = currency
+            low, high, scale = "price_min_minor", "price_max_minor", 1.0
+        else:  # every currency with a rate, through the price in the default currency
+            low, high, scale = "price_min_norm", "price_max_norm", factor
         if query.min_price is not None:
-            match["price_max_minor"] = {"$gte": _price_bound(query.min_price, currency)}
+            match[high] = {"$gte": _price_bound(query.min_price, currency) * scale}
         if query.max_price is not None:
-            match["price_min_minor"] = {"$lte": _price_bound(query.max_price, currency)}
+            match[low] = {"$lte": _price_bound(query.max_price, currency) * scale}
     if query.min_rating is not None:
         match["rating"] = {"$gte": query.min_rating}
     if query.verified is not None:
@@ -288,8 +295,9 @@ _SORTS: dict[str, list[tuple[str, int]]] = {
     "distance": [("distance_m", 1)],
     "rating": [("rating", -1), ("review_count", -1)],
     "reviews": [("review_count", -1), ("rating", -1)],
-    "price_low": [("price_min_minor", 1)],
-    "price_high": [("price_max_minor", -1)],
+    # In the default currency, so prices in different currencies sort together.
+    "price_low": [("price_min_norm", 1), ("price_min_minor", 1)],
+    "price_high": [("price_max_norm", -1), ("price_max_minor", -1)],
     "newest": [("source_created_at", -1)],
     "ranking": [("ranking_score", -1), ("access_count", -1)],
     "end_date": [("ends_at", 1)],
@@ -349,15 +357,14 @@ def _pipeline(
             {"$sort": {"count": -1, "_id": 1}},
             {"$limit": 50},
         ]
+        currency = _currency(query)
+        if price_factor(currency) is None:
+            priced, low, high = {"currency": currency}, "price_min_minor", "price_max_minor"
+        else:
+            priced, low, high = {}, "price_min_norm", "price_max_norm"
         facets["prices"] = [
-            {"$match": {"currency": _currency(query), "price_min_minor": {"$exists": True}}},
-            {
-                "$group": {
-                    "_id": None,
-                    "min": {"$min": "$price_min_minor"},
-                    "max": {"$max": "$price_max_minor"},
-                }
-            },
+            {"$match": {**priced, low: {"$exists": True}}},
+            {"$group": {"_id": None, "min": {"$min": f"${low}"}, "max": {"$max": f"${high}"}}},
         ]
     stages.append({"$facet": facets})
     return stages
@@ -381,9 +388,10 @@ def _facets(query: SearchQuery, result: dict[str, Any]) -> dict[str, Any]:
     prices = result.get("prices") or []
     price_range = None
     if prices and prices[0].get("min") is not None:
+        factor = price_factor(currency) or 1.0
         price_range = {
-            "min": format(from_minor(prices[0]["min"], currency), "f"),
-            "max": format(from_minor(prices[0]["max"], currency), "f"),
+            "min": format(from_minor(round(prices[0]["min"] / factor), currency), "f"),
+            "max": format(from_minor(round(prices[0]["max"] / factor), currency), "f"),
             "currency": currency,
         }
     return {
@@ -456,10 +464,33 @@ def _promotion_status(row: dict[str, Any], shown: str | None) -> str | None:
     return "scheduled" if as_utc(starts) > now else "active"
 
 
-def to_item(row: dict[str, Any], *, with_ranking: bool = False) -> dict[str, Any]:
+def converted_price(row: dict[str, Any], currency: str) -> dict[str, str] | None:
+    """A listing's price range in ``currency``: its own amounts when it is priced in it,
+    else converted at ``KWIKA_CURRENCY_RATES`` (None without a price or a rate)."""
+    currency = currency.upper()
+    if row.get("price_min_minor") is None:
+        return None
+    if row.get("currency") == currency:
+        low, high = row["price_min_minor"], row.get("price_max_minor", row["price_min_minor"])
+    else:
+        factor = price_factor(currency)
+        if factor is None or row.get("price_min_norm") is None:
+            return None
+        low = round(row["price_min_norm"] / factor)
+        high = round(row.get("price_max_norm", row["price_min_norm"]) / factor)
+    return {
+        "min": format(from_minor(low, currency), "f"),
+        "max": format(from_minor(high, currency), "f"),
+        "currency": currency,
+    }
+
+
+def to_item(
+    row: dict[str, Any], *, with_ranking: bool = False, currency: str | None = None
+) -> dict[str, Any]:
     """A list item: the owning module's card plus what the search computed: `type` (the
-    listing kind), `verified`, `distance_km` (None without lat/lng) and, for what a provider
-    offers, `provider`."""
+    listing kind), `verified`, `distance_km` (None without lat/lng), for what a provider
+    offers `provider`, and with ``currency`` `converted_price` (the card keeps its own)."""
     item = dict(row.get("card") or {})
     kind = row.get("kind")
     item["type"] = kind
@@ -470,6 +501,8 @@ def to_item(row: dict[str, Any], *, with_ranking: bool = False) -> dict[str, Any
     item["verified"] = bool(row.get("verified", False))
     distance = row.get("distance_m")
     item["distance_km"] = round(distance / 1000, 2) if distance is not None else None
+    if currency is not None and kind in PRICED_KINDS:
+        item["converted_price"] = converted_price(row, currency)
     if with_ranking:
         item["ranking_score"] = round(row.get("ranking_score", 0.0), 4)
         item["access_count"] = row.get("access_count", 0)

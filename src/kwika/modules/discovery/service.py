@@ -47,7 +47,9 @@ async def find(
     if searcher is not None and result.total:
         await suggest.record_search(result.corrected_query or query.q, searcher)
     return SearchPage(
-        items=[to_item(row, with_ranking=with_ranking) for row in result.items],
+        items=[
+            to_item(row, with_ranking=with_ranking, currency=query.currency) for row in result.items
+        ],
         pagination=paging.meta(result.total),
         filters=FiltersOut(**result.facets) if result.facets else None,
         corrected_query=result.corrected_query,

@@ -16,12 +16,15 @@ from kwika.modules.identity.public import (
     set_account_type,
     set_avatar,
 )
+from kwika.modules.identity.seed import DEMO_PASSWORD, demo_user_ids
 from kwika.modules.identity.validation import normalize_phone
 
 __all__ = [
+    "DEMO_PASSWORD",
     "Contacts",
     "UserSummary",
     "adjust_counter",
+    "demo_user_ids",
     "get_contacts",
     "get_user_summaries",
     "get_user_summary",

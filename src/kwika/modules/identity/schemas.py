@@ -15,7 +15,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from kwika.core.schemas import RequestSchema, ResponseSchema
+from kwika.core.schemas import CODE_ALIASES, CODE_NAMES, RequestSchema, ResponseSchema
 from kwika.core.security import password_problems
 from kwika.modules.identity.constants import StaffRole
 from kwika.modules.identity.documents import Location, SocialLinks, StaffAccount, User
@@ -79,7 +79,10 @@ class VerifyOtpIn(RequestSchema):
     user_id: str
     verification_type: Literal["email", "phone"]
     otp_code: str = Field(
-        min_length=6, max_length=6, validation_alias=AliasChoices("otp_code", "otpCode", "code")
+        min_length=6,
+        max_length=6,
+        validation_alias=CODE_ALIASES,
+        description=f"The 6-digit code ({CODE_NAMES}, or `code`)",
     )
 
 
@@ -107,7 +110,7 @@ class SigninIn(RequestSchema):
 
 class ChallengeCodeIn(RequestSchema):
     challenge_token: str = Field(min_length=10, max_length=256)
-    code: Code
+    code: Code = Field(validation_alias=CODE_ALIASES, description=CODE_NAMES)
 
 
 class ChallengeSendIn(RequestSchema):
@@ -129,7 +132,10 @@ class ResetPasswordIn(RequestSchema):
         default=None, max_length=2048, description="Token from the emailed link"
     )
     code: str | None = Field(
-        default=None, max_length=12, description="6-digit code sent by SMS (with `phone`)"
+        default=None,
+        max_length=12,
+        validation_alias=CODE_ALIASES,
+        description=f"6-digit code sent by SMS (with `phone`); {CODE_NAMES}",
     )
     phone: str | None = Field(default=None, max_length=32)
     email: str | None = Field(default=None, max_length=254)
@@ -165,12 +171,12 @@ class TwoFactorEnableIn(RequestSchema):
 
 
 class CodeIn(RequestSchema):
-    code: Code = Field(validation_alias=AliasChoices("code", "otp_code", "otpCode"))
+    code: Code = Field(validation_alias=CODE_ALIASES, description=CODE_NAMES)
 
 
 class TwoFactorDisableIn(RequestSchema):
     password: Password
-    code: Code
+    code: Code = Field(validation_alias=CODE_ALIASES, description=CODE_NAMES)
 
 
 class UpdateEmailIn(RequestSchema):

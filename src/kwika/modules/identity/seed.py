@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from bson import ObjectId
+
 from kwika.core import clock, runtime
 from kwika.core.module import SeedContext
 from kwika.modules.identity.documents import StaffAccount, User
@@ -53,3 +55,14 @@ async def demo_accounts(context: SeedContext) -> int:
         written += 1
     context.progress("demo accounts", total, total)
     return written
+
+
+async def demo_user_ids() -> dict[str, ObjectId]:
+    """Ids of the demo accounts that exist, by username (``democlient``, ``demovendor``,
+    ``democraftsman``, ``demoguide``): other modules' demo seeders build on them."""
+    emails = [email for email, *_ in DEMO_USERS]
+    return {
+        user.username: user.id
+        async for user in User.find({"email": {"$in": emails}})
+        if user.id is not None and user.username
+    }

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from litestar.datastructures import UploadFile
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from kwika.core.pagination import PaginationMeta
 from kwika.core.schemas import RequestSchema, ResponseSchema
@@ -13,7 +13,11 @@ from kwika.core.schemas import RequestSchema, ResponseSchema
 class UploadRequestIn(RequestSchema):
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = Field(min_length=3, max_length=255, description="e.g. image/jpeg")
-    size: int = Field(gt=0, description="Size of the file in bytes")
+    size: int = Field(
+        gt=0,
+        validation_alias=AliasChoices("size", "file_size", "fileSize"),
+        description="Size of the file in bytes (also accepted as `file_size`)",
+    )
     context: str = Field(description="What the file is for: avatar, event_cover, ...")
     context_id: str | None = Field(default=None, max_length=64)
 

@@ -2,6 +2,7 @@ from kwika.core.module import ModuleSpec
 from kwika.modules.identity.signals import user_anonymised
 from kwika.modules.messaging import gateway
 from kwika.modules.messaging.controllers import CONTROLLERS
+from kwika.modules.messaging.demo import demo_conversations
 from kwika.modules.messaging.documents import (
     BUILTIN_CONTEXT_TYPES,
     Conversation,
@@ -15,6 +16,7 @@ module = ModuleSpec(
     route_handlers=CONTROLLERS,
     documents=[Conversation, Participant, Message],
     task_modules=["kwika.modules.messaging.tasks"],
+    seeders=[demo_conversations],
     receivers=[(user_anonymised, erase_user)],
     socket_handlers=gateway.HANDLERS,
     conversation_contexts=BUILTIN_CONTEXT_TYPES,

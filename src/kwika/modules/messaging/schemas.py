@@ -379,8 +379,20 @@ class ReadResultOut(BaseModel):
 
 
 class UnreadOut(BaseModel):
+    """Same shape as `GET /notifications/unread-count` (`unread_count`, and `unread` with
+    the same number), plus how many conversations have unread messages."""
+
     unread_count: int = Field(description="Unread messages in all conversations")
+    unread: int = Field(description="The same number as `unread_count` (as notifications)")
     conversations: int = Field(description="Conversations with unread messages")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_number(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            count = value.get("unread_count", value.get("unread"))
+            return {**value, "unread_count": count, "unread": count}
+        return value
 
 
 class MuteOut(BaseModel):

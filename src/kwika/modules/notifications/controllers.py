@@ -64,7 +64,8 @@ class NotificationController(Controller):
     @get("/unread-count", summary="How many are unread", responses=errors(401))
     async def unread(self, principal: CurrentPrincipal) -> Envelope[UnreadCountOut]:
         """For the badge; the Socket.IO `notifications_read` event carries the same number."""
-        return ok(UnreadCountOut(unread=await service.unread_count(principal.id)), "Unread count")
+        count = await service.unread_count(principal.id)
+        return ok(UnreadCountOut(unread_count=count, unread=count), "Unread count")
 
     @patch("/read-all", summary="Mark all as read", responses=errors(401))
     async def read_all(self, principal: CurrentPrincipal) -> Envelope[MarkedOut]:

@@ -78,7 +78,19 @@ class MarkedOut(BaseModel):
 
 
 class UnreadCountOut(BaseModel):
-    unread: int
+    """The shape of every unread count (notifications and messages): `unread_count`, with
+    `unread` kept for clients written against the first notifications API."""
+
+    unread_count: int = Field(description="Unread notifications")
+    unread: int = Field(description="Deprecated: the same number as `unread_count`")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_number(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            count = value.get("unread_count", value.get("unread"))
+            return {**value, "unread_count": count, "unread": count}
+        return value
 
 
 class MarkReadIn(RequestSchema):

@@ -9,6 +9,7 @@ from kwika.modules import identity
 from kwika.modules.identity.signals import user_anonymised, user_changed
 from kwika.modules.providers import pages
 from kwika.modules.providers.controllers import CONTROLLERS
+from kwika.modules.providers.demo import demo_providers
 from kwika.modules.providers.documents import DOCUMENTS, BusinessPhone, ProviderProfile
 from kwika.modules.providers.services import companies, guides, verification
 
@@ -58,6 +59,7 @@ module = ModuleSpec(
     name="providers",
     route_handlers=CONTROLLERS,
     documents=DOCUMENTS,
+    seeders=[demo_providers],
     receivers=[(user_anonymised, erase_person), (user_changed, person_changed)],
     tags=[
         {"name": "Providers", "description": "Provider profiles: vendors, craftsmen, guides"},

@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 from kwika.core.geo import Latitude, Longitude
 from kwika.core.money import Amount
 from kwika.core.pagination import PaginationMeta
-from kwika.core.schemas import RequestSchema, ResponseSchema
+from kwika.core.schemas import CODE_ALIASES, RequestSchema, ResponseSchema
 from kwika.core.text import TEXT_LIST, UNIQUE_TEXTS, text_item
 from kwika.modules.identity import normalize_phone
 from kwika.modules.providers.constants import (
@@ -108,7 +108,12 @@ class BusinessPhoneIn(RequestSchema):
 
 
 class OtpIn(RequestSchema):
-    otp: str = Field(min_length=4, max_length=12)
+    otp: str = Field(
+        min_length=4,
+        max_length=12,
+        validation_alias=CODE_ALIASES,
+        description="The code sent by SMS (also accepted as `code` or `otp_code`)",
+    )
 
 
 class IdentityVerificationIn(RequestSchema):

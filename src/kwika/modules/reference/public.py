@@ -59,6 +59,15 @@ async def get_category(category_id: str | ObjectId) -> CategoryRef:
     return CategoryRef.model_validate(found.model_dump())
 
 
+async def category_by_key(key: str) -> CategoryRef | None:
+    """A service category by its stable key (``photography_videography``...), e.g. for
+    demo data; None when there is none."""
+    for record in await service.category_records():
+        if record.key == key:
+            return CategoryRef.model_validate(record.model_dump())
+    return None
+
+
 async def get_service_type(service_type_id: str | ObjectId) -> ServiceTypeRef:
     """404 ``Service type not found`` for unknown, malformed or deleted ids."""
     found = await service.find_service_type(_id(service_type_id))

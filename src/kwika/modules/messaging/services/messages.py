@@ -465,7 +465,8 @@ async def unread(user_id: ObjectId) -> UnreadOut:
     conversations = await Participant.get_motor_collection().count_documents(
         {"user_id": user_id, "unread_count": {"$gt": 0}}
     )
-    return UnreadOut(unread_count=totals.total_unread, conversations=conversations)
+    total = totals.total_unread
+    return UnreadOut(unread_count=total, unread=total, conversations=conversations)
 
 
 # ---------------------------------------------------------------------------- changing
