@@ -10,9 +10,13 @@ from __future__ import annotations
 from bson import ObjectId
 from pydantic import BaseModel
 
-from kwika.core.errors import NotFound
 from kwika.modules.reference import service
 from kwika.modules.reference.documents import EventTypeCategory
+from kwika.modules.reference.exceptions import (
+    EventTypeNotFound,
+    ServiceCategoryNotFound,
+    ServiceTypeNotFound,
+)
 from kwika.modules.reference.schemas import KycRequirementOut
 
 
@@ -55,7 +59,7 @@ async def get_category(category_id: str | ObjectId) -> CategoryRef:
     """404 ``Service category not found`` for unknown, malformed or deleted ids."""
     found = await service.find_category(_id(category_id))
     if found is None:
-        raise NotFound("Service category not found")
+        raise ServiceCategoryNotFound()
     return CategoryRef.model_validate(found.model_dump())
 
 
@@ -63,7 +67,7 @@ async def get_service_type(service_type_id: str | ObjectId) -> ServiceTypeRef:
     """404 ``Service type not found`` for unknown, malformed or deleted ids."""
     found = await service.find_service_type(_id(service_type_id))
     if found is None:
-        raise NotFound("Service type not found")
+        raise ServiceTypeNotFound()
     return ServiceTypeRef.model_validate(found.model_dump())
 
 
@@ -72,7 +76,7 @@ async def get_event_type(event_type_id: str | ObjectId) -> EventTypeRef:
     key = _id(event_type_id)
     found = next((e for e in await service.event_type_records() if e.id == key), None)
     if found is None:
-        raise NotFound("Event type not found")
+        raise EventTypeNotFound()
     return EventTypeRef.model_validate(found.model_dump())
 
 

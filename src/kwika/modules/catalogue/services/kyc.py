@@ -21,6 +21,16 @@ from kwika.modules import activity, media, reference
 from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.constants import KYC_CONTEXTS
 from kwika.modules.catalogue.documents import KycDocument, Service
+from kwika.modules.catalogue.exceptions import (
+    KycAlreadyReviewed,
+    KycAlreadySubmitted,
+    KycApprovedStays,
+    KycDocumentApproved,
+    KycDocumentChanged,
+    KycDocumentNotFound,
+    KycNothingPending,
+    ServiceNotFound,
+)
 from kwika.modules.catalogue.schemas import (
     KycQueuePage,
     KycRequirementStatusOut,
@@ -270,9 +280,7 @@ async def upload(
             await media.delete(file.id)
         else:
             await _let_go(service, file.id)
-        raise Conflict(
-            "A document was already sent for this requirement", code="KYC_ALREADY_SUBMITTED"
-        ) from None
+        raise KycAlreadySubmitted() from None
     await refresh(service.id)
     await activity.record(
         activity.Actor("user", principal.id),
@@ -286,13 +294,8 @@ async def upload(
 
 def _already(existing: KycDocument) -> Conflict:
     if existing.status == "approved":
-        return Conflict("This document is already approved", code="KYC_DOCUMENT_APPROVED")
-    return Conflict(
-        "A document was already sent for this requirement; resubmit it with PUT "
-        "/user-services/{service_id}/kyc/{kyc_id}",
-        code="KYC_ALREADY_SUBMITTED",
-        data={"document_id": str(existing.id), "status": existing.status},
-    )
+        return KycDocumentApproved()
+    return KycAlreadySubmitted.resubmit_instead(str(existing.id), existing.status)
 
 
 async def _document(service: Service, kyc_id: str) -> KycDocument:
@@ -302,16 +305,8 @@ async def _document(service: Service, kyc_id: str) -> KycDocument:
         {"service_id": service.id, "$or": [{"_id": oid}, {"kyc_requirement_id": oid}]}
     )
     if document is None:
-        raise NotFound("KYC document not found")
+        raise KycDocumentNotFound()
     return document
-
-
-def _approved_stays() -> Conflict:
-    # A state conflict: 409 per PRODUCT.md, where seed 003 7.8 shows 400 (decisions.md).
-    return Conflict(
-        "Cannot remove approved document. Please contact support.",
-        code="KYC_DOCUMENT_APPROVED",
-    )
 
 
 async def remove(principal: Principal, service_id: str, kyc_id: str) -> None:
@@ -319,12 +314,12 @@ async def remove(principal: Principal, service_id: str, kyc_id: str) -> None:
     service = await owned(principal.id, service_id)
     document = await _document(service, kyc_id)
     if document.status == "approved":
-        raise _approved_stays()
+        raise KycApprovedStays()
     result = await KycDocument.get_motor_collection().delete_one(
         {"_id": document.id, "status": {"$ne": "approved"}}
     )
     if result.deleted_count != 1:
-        raise _approved_stays()
+        raise KycApprovedStays()
     await _let_go(service, document.file_id, delete_if_unused=True)
     assert service.id is not None
     await refresh(service.id)
@@ -342,13 +337,13 @@ async def resubmit(
     assert service.id is not None
     document = await _document(service, kyc_id)
     if document.status == "approved":
-        raise Conflict("This document is already approved", code="KYC_DOCUMENT_APPROVED")
+        raise KycDocumentApproved()
     requirement = next(
         (r for r in await _requirements(service) if r.id == str(document.kyc_requirement_id)),
         None,
     )
     if requirement is None:
-        raise NotFound("KYC document not found")
+        raise KycDocumentNotFound()
     file = await _take_file(service, requirement, document_file, data.file_id)
     now = clock.now()
     fields: dict[str, Any] = {
@@ -373,7 +368,7 @@ async def resubmit(
             await media.delete(file.id)
         else:
             await _let_go(service, file.id)
-        raise Conflict("The document changed meanwhile; please try again", code="CONCURRENT_UPDATE")
+        raise KycDocumentChanged()
     # The old file goes unless it was sent again (the same ``file_id``) or answers another
     # requirement too.
     await _let_go(service, document.file_id, delete_if_unused=True)
@@ -423,7 +418,7 @@ async def kyc_queue(paging: PageParams, status: str | None = "pending") -> KycQu
 async def get_submission(service_id: str) -> KycSubmissionOut:
     service = await Service.get(parse_id(service_id, "Service"))
     if service is None:
-        raise NotFound("Service not found")
+        raise ServiceNotFound()
     return await _submission(service)
 
 
@@ -447,9 +442,9 @@ async def _review_document(
     )
     document = await KycDocument.get(oid)
     if document is None:
-        raise NotFound("KYC document not found")
+        raise KycDocumentNotFound()
     if result.modified_count != 1:
-        raise Conflict(f"This document is already {document.status}", code="ALREADY_REVIEWED")
+        raise KycAlreadyReviewed(document.status)
     await refresh(document.service_id)
     await activity.record(
         activity.Actor("staff", staff_id),
@@ -485,10 +480,10 @@ async def _review_service(
 ) -> KycSubmissionOut:
     service = await Service.get(parse_id(service_id, "Service"))
     if service is None:
-        raise NotFound("Service not found")
+        raise ServiceNotFound()
     pending = await KycDocument.find({"service_id": service.id, "status": "pending"}).to_list()
     if not pending:
-        raise Conflict("Nothing is waiting for review on this service", code="NOTHING_PENDING")
+        raise KycNothingPending()
     for document in pending:
         try:
             await _review_document(document.id, staff_id, status, notes)  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from litestar.datastructures import UploadFile
 
 from kwika.core import clock
 from kwika.core.auth import ClientContext
-from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from kwika.core.errors import FieldError, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.money import MoneyError, from_minor, to_minor
@@ -32,6 +32,13 @@ from kwika.modules.catalogue.documents import (
     PhoneRef,
     Service,
 )
+from kwika.modules.catalogue.exceptions import (
+    GuideRequired,
+    ServiceNotFound,
+    ServiceSuspended,
+    ServiceTypeLocked,
+    listing_not_found,
+)
 from kwika.modules.catalogue.schemas import (
     ExperienceIn,
     ServiceIn,
@@ -45,7 +52,6 @@ from kwika.modules.catalogue.services.catalogues import owned_catalogue, owned_c
 from kwika.modules.catalogue.services.money import currency_code, minor
 from kwika.modules.catalogue.services.views import service_out, services_out
 
-GUIDE_REQUIRED = "Only guides publish experiences (POST /guides/apply)"
 SORTS = {
     "created_at": "created_at",
     "title": "title_key",
@@ -75,7 +81,7 @@ async def owned(owner_id: ObjectId, service_id: str | ObjectId, kind: str | None
         query["kind"] = kind
     service = await Service.find_one(query)
     if service is None:
-        raise NotFound("Experience not found" if kind == "experience" else "Service not found")
+        raise listing_not_found(kind)
     return service
 
 
@@ -170,10 +176,7 @@ def _texts(draft: _Draft) -> None:
         draft.put("is_available", data.is_available)
     if draft.given("status") and data.status is not None:
         if draft.current is not None and draft.current.status == "suspended":
-            raise Conflict(
-                "This service was suspended by our team; contact support",
-                code="SERVICE_SUSPENDED",
-            )
+            raise ServiceSuspended()
         draft.put("status", data.status)
 
 
@@ -390,7 +393,7 @@ async def _draft(
 async def _require_kind(principal: Principal, kind: str) -> providers.ProviderSnapshot:
     provider = await providers.require_provider(principal.id)
     if kind == "experience" and "guide" not in provider.kinds:
-        raise Forbidden(GUIDE_REQUIRED, code="GUIDE_REQUIRED")
+        raise GuideRequired()
     return provider
 
 
@@ -495,10 +498,7 @@ async def _check_type_change(service: Service, draft: _Draft) -> None:
     if new_type == service.service_type_id:
         return
     if await KycDocument.find_one({"service_id": service.id}):
-        raise Conflict(
-            "KYC documents were sent for this service type; it cannot change now",
-            code="KYC_SUBMITTED",
-        )
+        raise ServiceTypeLocked()
 
 
 async def _check_currency_change(service: Service, draft: _Draft) -> None:
@@ -594,7 +594,7 @@ async def delete(
         {"_id": service.id, "owner_id": principal.id}
     )
     if result.deleted_count != 1:
-        raise NotFound("Service not found")
+        raise ServiceNotFound()
     await _drop_belongings(service)
     await _count(service, -1)
     await pages.service_removed(service_id=service.id, kind=service.kind)

@@ -22,6 +22,7 @@ from kwika.modules import activity, media, providers
 from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.constants import MAX_PROMOTION_DAYS, PROMOTION_IMAGE_CONTEXTS
 from kwika.modules.catalogue.documents import FileRef, Promotion
+from kwika.modules.catalogue.exceptions import PromotionNotFound
 from kwika.modules.catalogue.schemas import (
     PromotionIn,
     PromotionOut,
@@ -83,7 +84,7 @@ async def _owned(principal: Principal, promotion_id: str | ObjectId) -> Promotio
         {"_id": parse_id(promotion_id, "Promotion"), "owner_id": principal.id}
     )
     if promotion is None:
-        raise NotFound("Promotion not found")
+        raise PromotionNotFound()
     return promotion
 
 
@@ -200,7 +201,7 @@ async def get_public(promotion_id: str, viewer_id: ObjectId | None) -> Promotion
     async def load() -> PromotionOut:
         promotion = await Promotion.get(oid)
         if promotion is None or not promotion.is_active:
-            raise NotFound("Promotion not found")
+            raise PromotionNotFound()
         return await _out(promotion)
 
     try:
@@ -301,7 +302,7 @@ async def delete(principal: Principal, promotion_id: str, client: ClientContext)
         {"_id": promotion.id, "owner_id": principal.id}
     )
     if result.deleted_count != 1:
-        raise NotFound("Promotion not found")
+        raise PromotionNotFound()
     if promotion.image:
         await media.release(promotion.image.file_id, _use(promotion.id), delete_if_unused=True)
     await pages.promotion_removed(promotion_id=promotion.id)
@@ -332,7 +333,7 @@ async def set_image(
     )
     if result.matched_count != 1:
         await media.delete(file.id)
-        raise NotFound("Promotion not found")
+        raise PromotionNotFound()
     if promotion.image and promotion.image.file_id != image.file_id:
         await media.release(promotion.image.file_id, use, delete_if_unused=True)
     await pages.promotion_changed(promotion_id=promotion.id)

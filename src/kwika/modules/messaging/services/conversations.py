@@ -9,11 +9,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
 from kwika.core.errors import (
-    BadRequest,
-    Conflict,
     FieldError,
-    Forbidden,
-    NotFound,
     ValidationFailed,
 )
 from kwika.core.ids import parse_id, try_parse_id
@@ -33,6 +29,16 @@ from kwika.modules.messaging.documents import (
     Conversation,
     ConversationContext,
     Participant,
+)
+from kwika.modules.messaging.exceptions import (
+    NotAGroup,
+    NotGroupAdmin,
+    NotGroupOwner,
+    OwnerCannotBeRemoved,
+    OwnerStaysAdmin,
+    ParticipantNotFound,
+    SelfConversation,
+    UserNotFound,
 )
 from kwika.modules.messaging.schemas import (
     ArchiveOut,
@@ -107,10 +113,10 @@ async def get_or_create_direct(
 ) -> tuple[Conversation, bool]:
     """The direct conversation of two users about ``context``; ``True`` when new."""
     if me == other:
-        raise BadRequest("You cannot start a conversation with yourself", code="SELF_CONVERSATION")
+        raise SelfConversation()
     summary = await get_user_summary(other)
     if not summary.is_active:
-        raise NotFound("User not found")
+        raise UserNotFound()
     key = direct_key(me, other, context)
     existing = await Conversation.find_one({"direct_key": key})
     if existing is not None:
@@ -288,13 +294,13 @@ async def mute(user_id: ObjectId, conversation_id: str, data: MuteIn) -> MuteOut
 async def _group_admin(user_id: ObjectId, conversation_id: str) -> tuple[Conversation, Participant]:
     conversation, me = await views.membership(user_id, conversation_id)
     if conversation.kind != "group":
-        raise BadRequest("Only group conversations have members to manage", code="NOT_A_GROUP")
+        raise NotAGroup()
     return conversation, me
 
 
 def _require_admin(me: Participant) -> None:
     if me.role not in ADMIN_ROLES:
-        raise Forbidden("Only the group's admins can do this", code="NOT_GROUP_ADMIN")
+        raise NotGroupAdmin()
 
 
 async def announce(conversation_id: ObjectId, extra: list[ObjectId] | None = None) -> None:
@@ -355,9 +361,9 @@ async def remove_member(
         _require_admin(me)
     member = await Participant.find_one({"conversation_id": conversation.id, "user_id": target})
     if member is None:
-        raise NotFound("Participant not found")
+        raise ParticipantNotFound()
     if target != user_id and member.role == "owner":
-        raise Forbidden("The group's owner cannot be removed", code="NOT_GROUP_ADMIN")
+        raise OwnerCannotBeRemoved()
     await drop_member(member)
     return conversation, target
 
@@ -375,15 +381,13 @@ async def set_role(
     target = parse_id(member_id, "Participant")
     member = await Participant.find_one({"conversation_id": conversation.id, "user_id": target})
     if member is None:
-        raise NotFound("Participant not found")
+        raise ParticipantNotFound()
     if member.role == "owner":
-        raise Conflict("The group's owner stays its admin", code="OWNER_STAYS_ADMIN")
+        raise OwnerStaysAdmin()
     if member.role == role:
         return conversation, target, False
     if role == "member" and target != user_id and me.role != "owner":
-        raise Forbidden(
-            "Only the group's owner can take another admin's role away", code="NOT_GROUP_OWNER"
-        )
+        raise NotGroupOwner()
     # Guarded on the role it had, so two admins changing it at once change it once.
     result = await Participant.get_motor_collection().update_one(
         {"_id": member.id, "role": member.role}, {"$set": {"role": role}}

@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
 from kwika.core.broker import enqueue
-from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from kwika.core.errors import FieldError, ValidationFailed
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.pagination import PageParams
 from kwika.core.ratelimit import limit
@@ -36,6 +36,12 @@ from kwika.modules.messaging.documents import (
     Participant,
     Reaction,
     ReplySnapshot,
+)
+from kwika.modules.messaging.exceptions import (
+    ConversationClosed,
+    ConversationNotFound,
+    MessageNotFound,
+    NotYourMessage,
 )
 from kwika.modules.messaging.schemas import (
     ConversationOut,
@@ -152,10 +158,7 @@ async def send(
         if existing is not None:
             return await _out(existing, sender_id, conversation)
     if conversation.closed_at is not None:
-        raise Conflict(
-            "This conversation is closed: the other person's account no longer exists",
-            code="CONVERSATION_CLOSED",
-        )
+        raise ConversationClosed()
     await _limit_sending(sender_id)
     if message_type != "event_invitation" and not content.strip() and attachments:
         message_type = "attachment"
@@ -209,7 +212,7 @@ async def post_system_message(
     cid = parse_id(conversation_id, "Conversation")
     conversation = await Conversation.get(cid)
     if conversation is None:
-        raise NotFound("Conversation not found")
+        raise ConversationNotFound()
     message = Message(
         conversation_id=cid,
         message_type="system",
@@ -452,11 +455,11 @@ async def mark_read_by_id(user_id: ObjectId, some_id: str) -> ReadResultOut:
         return await mark_read(user_id, str(oid))
     message = await Message.find_one({"_id": oid})
     if message is None:
-        raise NotFound("Conversation not found")
+        raise ConversationNotFound()
     # Not the caller's, or from before they joined the group: as unknown as a wrong id.
     conversation, me = await views.membership(user_id, str(message.conversation_id))
     if await _visible_message(conversation, me, some_id) is None:
-        raise NotFound("Conversation not found")
+        raise ConversationNotFound()
     return await mark_read(user_id, str(message.conversation_id), [str(oid)])
 
 
@@ -474,7 +477,7 @@ async def unread(user_id: ObjectId) -> UnreadOut:
 async def _message_of(conversation: Conversation, me: Participant, message_id: str) -> Message:
     message = await _visible_message(conversation, me, message_id)
     if message is None:
-        raise NotFound("Message not found")
+        raise MessageNotFound()
     return message
 
 
@@ -483,7 +486,7 @@ async def delete(user_id: ObjectId, conversation_id: str, message_id: str) -> No
     conversation, me = await views.membership(user_id, conversation_id)
     message = await _message_of(conversation, me, message_id)
     if message.sender_id != user_id:
-        raise Forbidden("You can only delete your own messages", code="NOT_YOUR_MESSAGE")
+        raise NotYourMessage()
     collection = Message.get_motor_collection()
     result = await collection.update_one(
         {"_id": message.id, "is_deleted": False},
@@ -532,7 +535,7 @@ async def react(
     conversation, me = await views.membership(user_id, conversation_id)
     message = await _message_of(conversation, me, message_id)
     if message.is_deleted:
-        raise NotFound("Message not found")
+        raise MessageNotFound()
     collection = Message.get_motor_collection()
     await collection.update_one({"_id": message.id}, {"$pull": {"reactions": {"user_id": user_id}}})
     if emoji is not None:

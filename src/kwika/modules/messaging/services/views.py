@@ -8,13 +8,13 @@ from datetime import datetime
 from bson import ObjectId
 
 from kwika.core import clock
-from kwika.core.errors import NotFound
 from kwika.core.ids import parse_id
 from kwika.core.realtime import Presence, presence_of
 from kwika.modules import media
 from kwika.modules.identity import UserSummary, get_user_summaries
 from kwika.modules.messaging.constants import PREVIEW_LENGTH
 from kwika.modules.messaging.documents import Conversation, Message, Participant
+from kwika.modules.messaging.exceptions import ConversationNotFound
 from kwika.modules.messaging.schemas import (
     ContextOut,
     ConversationOut,
@@ -40,7 +40,7 @@ async def membership(user_id: ObjectId, conversation_id: str) -> tuple[Conversat
     participant = await Participant.find_one({"conversation_id": cid, "user_id": user_id})
     conversation = await Conversation.get(cid) if participant else None
     if participant is None or conversation is None:
-        raise NotFound("Conversation not found")
+        raise ConversationNotFound()
     return conversation, participant
 
 
