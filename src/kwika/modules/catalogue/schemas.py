@@ -10,7 +10,7 @@ from pydantic import BeforeValidator, Field
 from kwika.core.geo import Latitude, Longitude
 from kwika.core.money import Amount
 from kwika.core.pagination import PaginationMeta
-from kwika.core.schemas import RequestSchema, ResponseSchema
+from kwika.core.schemas import IdStr, RequestSchema, ResponseSchema
 from kwika.core.text import text_list
 from kwika.modules.catalogue.constants import (
     MAX_BULK_CATEGORIES,
@@ -61,8 +61,8 @@ class CatalogueUpdateIn(RequestSchema):
 
 
 class CatalogueOut(ResponseSchema):
-    id: str
-    company_id: str
+    id: IdStr
+    company_id: IdStr
     name: str
     description: str | None
     is_active: bool
@@ -87,8 +87,8 @@ class CategoryBulkIn(RequestSchema):
 
 
 class CategoryOut(ResponseSchema):
-    id: str
-    company_id: str
+    id: IdStr
+    company_id: IdStr
     name: str
     description: str | None
     created_at: datetime

@@ -86,7 +86,7 @@ def to_out(file: StoredFile, *, strict: bool = True) -> UploadOut:
         else None,
         context=file.context,
         context_id=file.context_id,
-        used_by=[UsedByOut.model_validate(use.model_dump()) for use in file.used_by],
+        used_by=[UsedByOut.of(use) for use in file.used_by],
         created_at=file.created_at,
         expires_at=file.expires_at if status in ("pending", "uploaded") else None,
     )

@@ -8,8 +8,8 @@ their names, and callers creating something new should refuse inactive ones.
 from __future__ import annotations
 
 from bson import ObjectId
-from pydantic import BaseModel
 
+from kwika.core.schemas import ResponseSchema
 from kwika.modules.reference import service
 from kwika.modules.reference.documents import EventTypeCategory
 from kwika.modules.reference.exceptions import (
@@ -20,7 +20,7 @@ from kwika.modules.reference.exceptions import (
 from kwika.modules.reference.schemas import KycRequirementOut
 
 
-class CategoryRef(BaseModel):
+class CategoryRef(ResponseSchema):
     id: str
     key: str
     name: str
@@ -28,7 +28,7 @@ class CategoryRef(BaseModel):
     is_active: bool
 
 
-class ServiceTypeRef(BaseModel):
+class ServiceTypeRef(ResponseSchema):
     id: str
     key: str
     name: str
@@ -37,7 +37,7 @@ class ServiceTypeRef(BaseModel):
     requires_kyc: bool
 
 
-class EventTypeRef(BaseModel):
+class EventTypeRef(ResponseSchema):
     id: str
     key: str
     name: str
@@ -60,7 +60,7 @@ async def get_category(category_id: str | ObjectId) -> CategoryRef:
     found = await service.find_category(_id(category_id))
     if found is None:
         raise ServiceCategoryNotFound()
-    return CategoryRef.model_validate(found.model_dump())
+    return CategoryRef.of(found)
 
 
 async def get_service_type(service_type_id: str | ObjectId) -> ServiceTypeRef:
@@ -68,7 +68,7 @@ async def get_service_type(service_type_id: str | ObjectId) -> ServiceTypeRef:
     found = await service.find_service_type(_id(service_type_id))
     if found is None:
         raise ServiceTypeNotFound()
-    return ServiceTypeRef.model_validate(found.model_dump())
+    return ServiceTypeRef.of(found)
 
 
 async def get_event_type(event_type_id: str | ObjectId) -> EventTypeRef:
@@ -77,7 +77,7 @@ async def get_event_type(event_type_id: str | ObjectId) -> EventTypeRef:
     found = next((e for e in await service.event_type_records() if e.id == key), None)
     if found is None:
         raise EventTypeNotFound()
-    return EventTypeRef.model_validate(found.model_dump())
+    return EventTypeRef.of(found)
 
 
 async def event_types_for_category(category_id: str | ObjectId) -> list[str]:
@@ -99,7 +99,7 @@ async def kyc_requirements_for(service_type_id: str | ObjectId) -> list[KycRequi
     404 for an unknown service type."""
     service_type = await get_service_type(service_type_id)
     return [
-        KycRequirementRef.model_validate(m.model_dump())
+        KycRequirementRef.of(m)
         for m in await service.kyc_mapping_records()
         if m.service_type_id == service_type.id
     ]

@@ -17,6 +17,7 @@ from pymongo.errors import DuplicateKeyError
 from kwika.core import clock, runtime
 from kwika.core.errors import ValidationFailed
 from kwika.core.ids import parse_id, try_parse_id
+from kwika.core.schemas import ResponseSchema
 from kwika.modules.reference import cache
 from kwika.modules.reference.documents import (
     Country,
@@ -76,7 +77,7 @@ from kwika.modules.reference.schemas import (
     ServiceTypeUpdate,
 )
 
-R = TypeVar("R", bound=BaseModel)
+R = TypeVar("R", bound=ResponseSchema)
 D = TypeVar("D", bound=Document)
 
 _LIVE: dict[str, Any] = {"deleted_at": None}
@@ -194,7 +195,7 @@ async def interest_records() -> list[InterestRecord]:
 
 
 def _public(records: Sequence[BaseModel], out: type[R]) -> list[R]:
-    return [out.model_validate(r.model_dump()) for r in records if getattr(r, "is_active", True)]
+    return [out.of(r) for r in records if getattr(r, "is_active", True)]
 
 
 async def event_types() -> list[EventTypeOut]:
@@ -226,7 +227,7 @@ async def kyc_for(service_type_id: str) -> list[KycRequirementOut]:
     if service_type is None or not service_type.is_active:
         raise ServiceTypeNotFound()
     mappings = [m for m in await kyc_mapping_records() if m.service_type_id == service_type_id]
-    return [KycRequirementOut.model_validate(m.model_dump()) for m in mappings]
+    return [KycRequirementOut.of(m) for m in mappings]
 
 
 def default_currency() -> str:
@@ -236,7 +237,7 @@ def default_currency() -> str:
 async def currencies() -> list[CurrencyOut]:
     default = default_currency()
     return [
-        CurrencyOut.model_validate({**c.model_dump(), "is_default": c.code == default})
+        CurrencyOut.of(c, is_default=c.code == default)
         for c in await currency_records()
         if c.is_active
     ]

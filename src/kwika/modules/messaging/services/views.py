@@ -249,11 +249,8 @@ def message_out(
         else None,
         event=EventOut(id=message.event.id, title=message.event.title) if message.event else None,
         data=message.data,
-        reactions=[
-            ReactionOut(user_id=str(r.user_id), emoji=r.emoji, created_at=r.created_at)
-            for r in message.reactions
-        ],
-        read_by=[ReceiptOut(user_id=str(r.user_id), read_at=r.read_at) for r in receipts],
+        reactions=[ReactionOut.of(r) for r in message.reactions],
+        read_by=[ReceiptOut.of(r) for r in receipts],
         is_mine=mine,
         is_read=is_read,
         read_at=read_at,
