@@ -11,6 +11,7 @@ from kwika.core.auth import Client, CurrentPrincipal, OptionalPrincipal, require
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.forms import FormAsJson
 from kwika.core.pagination import Paging
+from kwika.modules.catalogue.constants import PromotionStatusFilter
 from kwika.modules.catalogue.schemas import (
     PromotionIn,
     PromotionOut,
@@ -57,10 +58,7 @@ class PromotionsController(Controller):
         self,
         principal: CurrentPrincipal,
         paging: Paging,
-        status: Annotated[
-            str | None,
-            QueryParameter(description="scheduled, active, expired, inactive or all"),
-        ] = None,
+        status: Annotated[PromotionStatusFilter | None, QueryParameter()] = None,
         company_id: Annotated[str | None, QueryParameter(description="One company's")] = None,
     ) -> Envelope[PromotionsPage]:
         """Newest first, each with its `status`."""

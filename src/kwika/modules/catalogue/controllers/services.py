@@ -13,6 +13,13 @@ from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.forms import FormAsJson, FormWithFiles, uploaded_files
 from kwika.core.ids import parse_id
 from kwika.core.pagination import Paging
+from kwika.core.query import SortOrder
+from kwika.modules.catalogue.constants import (
+    ServiceKind,
+    ServiceSortBy,
+    ServiceStatusFilter,
+    VerificationFilter,
+)
 from kwika.modules.catalogue.schemas import (
     ImagesIn,
     KycRequirementStatusOut,
@@ -53,23 +60,16 @@ class UserServicesController(Controller):
         self,
         principal: CurrentPrincipal,
         paging: Paging,
-        status: Annotated[
-            str | None, QueryParameter(description="active, inactive, suspended or all")
-        ] = None,
-        verification_status: Annotated[
-            str | None,
-            QueryParameter(description="unverified, pending, verified, rejected or all"),
-        ] = None,
+        status: Annotated[ServiceStatusFilter | None, QueryParameter()] = None,
+        verification_status: Annotated[VerificationFilter | None, QueryParameter()] = None,
         category_id: Annotated[
             str | None, QueryParameter(description="A service category (reference) id")
         ] = None,
-        kind: Annotated[str | None, QueryParameter(description="service or experience")] = None,
+        kind: Annotated[ServiceKind | None, QueryParameter()] = None,
         company_id: Annotated[str | None, QueryParameter(description="One company's")] = None,
         catalogue_id: Annotated[str | None, QueryParameter(description="One catalogue's")] = None,
-        sort_by: Annotated[
-            str, QueryParameter(description="created_at, title, rating, review_count")
-        ] = "created_at",
-        sort_order: Annotated[str, QueryParameter(description="asc or desc")] = "desc",
+        sort_by: Annotated[ServiceSortBy, QueryParameter()] = "created_at",
+        sort_order: Annotated[SortOrder, QueryParameter()] = "desc",
     ) -> Envelope[ServicesPage]:
         """Seed 003 7.1: your services and experiences with a `summary` of all of them
         (`items` and seed 003's `services` hold the same page)."""

@@ -20,11 +20,19 @@ from kwika.core.geo import pair_problems, point_or_none
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.money import MoneyError, from_minor, to_minor
 from kwika.core.pagination import PageParams
+from kwika.core.query import ALL, SortOrder, sorting
 from kwika.core.text import search_key, search_keys
 from kwika.core.tokens import Principal
 from kwika.modules import activity, identity, media, providers, reference
 from kwika.modules.catalogue import pages, signals
-from kwika.modules.catalogue.constants import MAX_SERVICE_IMAGES
+from kwika.modules.catalogue.constants import (
+    MAX_SERVICE_IMAGES,
+    SERVICE_SORT_FIELDS,
+    ServiceKind,
+    ServiceSortBy,
+    ServiceStatusFilter,
+    VerificationFilter,
+)
 from kwika.modules.catalogue.documents import (
     ExperienceDetails,
     KycDocument,
@@ -52,12 +60,6 @@ from kwika.modules.catalogue.services.catalogues import owned_catalogue, owned_c
 from kwika.modules.catalogue.services.money import currency_code, minor
 from kwika.modules.catalogue.services.views import service_out, services_out
 
-SORTS = {
-    "created_at": "created_at",
-    "title": "title_key",
-    "rating": "rating_average",
-    "review_count": "rating_count",
-}
 # Seed 002 names on /experiences -> the service fields they fill.
 EXPERIENCE_NAMES = {"category": "experience_category", "price": "min_price"}
 EXPERIENCE_ERRORS = {v: k for k, v in EXPERIENCE_NAMES.items()}
@@ -630,30 +632,20 @@ async def get_mine(principal: Principal, service_id: str) -> Service:
 
 def _filters(
     principal: Principal,
-    status: str | None,
-    verification_status: str | None,
+    status: ServiceStatusFilter | None,
+    verification_status: VerificationFilter | None,
     category_id: str | None,
-    kind: str | None,
+    kind: ServiceKind | None,
     company_id: str | None,
     catalogue_id: str | None,
 ) -> dict[str, Any]:
     query: dict[str, Any] = {"owner_id": principal.id}
     problems = []
-    if status and status != "all":
-        if status not in ("active", "inactive", "suspended"):
-            problems.append(FieldError("status", "Use active, inactive, suspended or all"))
+    if status and status != ALL:
         query["status"] = status
-    if verification_status and verification_status != "all":
-        if verification_status not in ("unverified", "pending", "verified", "rejected"):
-            problems.append(
-                FieldError(
-                    "verification_status", "Use unverified, pending, verified, rejected or all"
-                )
-            )
+    if verification_status and verification_status != ALL:
         query["verification_status"] = verification_status
     if kind:
-        if kind not in ("service", "experience"):
-            problems.append(FieldError("kind", "Use service or experience"))
         query["kind"] = kind
     for name, value, field in (
         ("service_category_id", category_id, "category_id"),
@@ -674,28 +666,23 @@ async def list_mine(
     principal: Principal,
     paging: PageParams,
     *,
-    status: str | None = None,
-    verification_status: str | None = None,
+    status: ServiceStatusFilter | None = None,
+    verification_status: VerificationFilter | None = None,
     category_id: str | None = None,
-    kind: str | None = None,
+    kind: ServiceKind | None = None,
     company_id: str | None = None,
     catalogue_id: str | None = None,
-    sort_by: str = "created_at",
-    sort_order: str = "desc",
+    sort_by: ServiceSortBy = "created_at",
+    sort_order: SortOrder = "desc",
 ) -> ServicesPage:
     """Seed 003 7.1: the caller's services with a summary of all of them."""
-    if sort_by not in SORTS:
-        raise ValidationFailed.single("sort_by", f"Use one of: {', '.join(SORTS)}")
-    if sort_order not in ("asc", "desc"):
-        raise ValidationFailed.single("sort_order", "Use asc or desc")
     query = _filters(
         principal, status, verification_status, category_id, kind, company_id, catalogue_id
     )
-    direction = 1 if sort_order == "asc" else -1
     total = await Service.find(query).count()
     found = (
         await Service.find(query)
-        .sort([(SORTS[sort_by], direction), ("_id", direction)])
+        .sort(sorting(SERVICE_SORT_FIELDS, sort_by, sort_order))
         .skip(paging.skip)
         .limit(paging.limit)
         .to_list()
