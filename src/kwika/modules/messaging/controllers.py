@@ -10,7 +10,6 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from kwika.core.auth import CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
-from kwika.core.errors import ValidationFailed
 from kwika.core.forms import FormAsJson
 from kwika.core.pagination import Paging
 from kwika.modules.messaging.constants import ConversationFilter
@@ -450,10 +449,8 @@ class ConversationsController(Controller):
         `NOT_A_GROUP`. Setting the role someone already has changes nothing. A change posts
         a system message (`data.action: "role_changed"`, `user_id`, `role`) and emits
         `conversation_updated`; the conversation comes back with everyone's roles."""
-        if data is None:
-            raise ValidationFailed.single("role", 'Send {"role": "admin"} or {"role": "member"}')
         return ok(
-            await flows.set_role(principal.id, conversation_id, user_id, data.role),
+            await flows.set_role(principal.id, conversation_id, user_id, data and data.role),
             "Participant role updated",
         )
 

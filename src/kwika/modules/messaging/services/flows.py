@@ -138,8 +138,10 @@ async def remove_member(user_id: ObjectId, conversation_id: str, member_id: str)
 
 
 async def set_role(
-    user_id: ObjectId, conversation_id: str, member_id: str, role: GrantedRole
+    user_id: ObjectId, conversation_id: str, member_id: str, role: GrantedRole | None
 ) -> ConversationOut:
+    if role is None:  # no body at all
+        raise ValidationFailed.single("role", 'Send {"role": "admin"} or {"role": "member"}')
     conversation, target, changed = await conversations.set_role(
         user_id, conversation_id, member_id, role
     )
