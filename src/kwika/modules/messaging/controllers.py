@@ -76,7 +76,8 @@ class MessagesController(Controller):
             ),
         ] = "all",
     ) -> Envelope[ConversationPage]:
-        """Seed 003 11.1: most recent activity first, with the other person (online status,
+        # Seed 003 11.1.
+        """Most recent activity first, with the other person (online status,
         last seen), context, last message, my unread count, mute and archive state.
         `summary` counts all my conversations and unread messages."""
         return ok(
@@ -86,14 +87,16 @@ class MessagesController(Controller):
 
     @get("/unread-count", summary="Unread messages", responses=errors(401))
     async def unread_count(self, principal: CurrentPrincipal) -> Envelope[UnreadOut]:
-        """Seed 002: unread messages in all conversations, and how many conversations."""
+        # Seed 002.
+        """Unread messages in all conversations, and how many conversations."""
         return ok(await messages.unread(principal.id), "Unread count retrieved")
 
     @post("/start", summary="Start a conversation", responses=errors(401, 404, 429))
     async def start(
         self, principal: CurrentPrincipal, data: JSONBody[StartConversationIn]
     ) -> Envelope[StartedOut]:
-        """Seed 003 11.4: a direct conversation with `recipient_id`, optionally about a
+        # Seed 003 11.4.
+        """A direct conversation with `recipient_id`, optionally about a
         `context` (`service`, `booking`, `event`, `job` with its `id`), and its first
         message. Starting it again (same person, same context) continues the same
         conversation. Unknown recipient: 404.
@@ -115,7 +118,8 @@ class MessagesController(Controller):
     async def send_anywhere(
         self, principal: CurrentPrincipal, data: JSONBody[DirectMessageIn]
     ) -> Envelope[MessageOut]:
-        """Seed 002 `POST /messages`: give `conversation_id`, or `receiver_id` to write to that
+        # Seed 002 `POST /messages`.
+        """Give `conversation_id`, or `receiver_id` to write to that
         user's direct conversation (started when needed). Everything else, attachments
         included (files as multipart `attachments` parts and/or ids of your uploads), works
         as in `POST /messages/{conversationId}`."""
@@ -125,7 +129,8 @@ class MessagesController(Controller):
     async def with_user(
         self, principal: CurrentPrincipal, user_id: FromPath[str], paging: Paging, before: Before
     ) -> Envelope[MessagePage]:
-        """Seed 002: the direct conversation with this user (no context), newest first;
+        # Seed 002.
+        """The direct conversation with this user (no context), newest first;
         empty (and `conversation: null`) when you have not talked yet."""
         return ok(
             await messages.history_with(principal.id, user_id, paging, before),
@@ -141,7 +146,8 @@ class MessagesController(Controller):
         before: Before,
         after: After,
     ) -> Envelope[MessagePage]:
-        """Seed 003 11.2: newest first. Scroll back with `before=<next_cursor>`; fetch what
+        # Seed 003 11.2.
+        """Newest first. Scroll back with `before=<next_cursor>`; fetch what
         arrived since a message with `after=<id>`. Each message has its read receipts
         (`read_by`), `is_read`/`read_at` from your point of view, reactions, reply and
         deletion state. Only participants: anyone else gets 404."""
@@ -163,7 +169,8 @@ class MessagesController(Controller):
         conversation_id: FromPath[str],
         data: JSONBody[SendMessageIn],
     ) -> Envelope[MessageOut]:
-        """Seed 003 11.3. Text (`content`, up to 5000 characters), up to 5 `attachments`,
+        # Seed 003 11.3.
+        """Text (`content`, up to 5000 characters), up to 5 `attachments`,
         `reply_to` (a message id of this conversation; in a group, one sent since you
         joined), or an event invitation (`message_type: "event_invitation"` with
         `event_id`; its `event.title` is null until the events module exists, and an
@@ -194,8 +201,9 @@ class MessagesController(Controller):
         conversation_id: FromPath[str],
         data: JSONBody[MarkReadIn | None] = None,
     ) -> Envelope[ReadResultOut]:
-        """Seed 003 11.5 with a conversation id: `{"message_ids": [...]}` marks those,
-        no body (or no ids) marks the whole conversation read. Seed 002 `PUT
+        # Seed 003 11.5; seed 002 sends a message id on the same path.
+        """With a conversation id: `{"message_ids": [...]}` marks those,
+        no body (or no ids) marks the whole conversation read. `PUT
         /messages/{id}/read` with a message id marks that message. The other participants
         see it live (`messages_read`)."""
         ids = data.message_ids if data else None
@@ -214,7 +222,8 @@ class MessagesController(Controller):
     async def delete_message(
         self, principal: CurrentPrincipal, conversation_id: FromPath[str], message_id: FromPath[str]
     ) -> Envelope[None]:
-        """Seed 003 11.6: soft delete; the message stays in place, empty, with
+        # Seed 003 11.6.
+        """Soft delete; the message stays in place, empty, with
         `is_deleted: true` (`message_deleted` live). Only its sender may delete it (403)."""
         await messages.delete(principal.id, conversation_id, message_id)
         return ok(None, "Message deleted")
@@ -232,7 +241,8 @@ class MessagesController(Controller):
         message_id: FromPath[str],
         data: JSONBody[ReactionIn],
     ) -> Envelope[MessageOut]:
-        """Seed 004 5.2: one reaction per person; reacting again replaces yours
+        # Seed 004 5.2.
+        """One reaction per person; reacting again replaces yours
         (`message_reaction` live)."""
         return ok(
             await messages.react(principal.id, conversation_id, message_id, data.emoji),
@@ -266,7 +276,8 @@ class MessagesController(Controller):
         conversation_id: FromPath[str],
         data: JSONBody[ArchiveIn | None] = None,
     ) -> Envelope[ArchiveOut]:
-        """Seed 003 11.7, for you only. `{"archived": false}` restores it. A new message
+        # Seed 003 11.7.
+        """For you only. `{"archived": false}` restores it. A new message
         brings it back to your list."""
         archived = data.archived if data else True
         result = await conversations.archive(principal.id, conversation_id, archived)
@@ -299,7 +310,8 @@ class MessagesController(Controller):
         conversation_id: FromPath[str],
         data: JSONBody[MuteIn | None] = None,
     ) -> Envelope[MuteOut]:
-        """Seed 003 11.8, for you only: `{"muted": true, "duration": "1h|8h|24h|7d|forever"}`
+        # Seed 003 11.8.
+        """For you only: `{"muted": true, "duration": "1h|8h|24h|7d|forever"}`
         (forever when no duration; no body at all mutes forever too), `{"muted": false}`
         unmutes. A muted conversation sends you no notifications; messages still arrive
         live and count as unread."""

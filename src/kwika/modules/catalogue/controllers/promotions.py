@@ -38,7 +38,8 @@ class PromotionsController(Controller):
     async def create_promotion(
         self, principal: CurrentPrincipal, data: JSONBody[PromotionIn], client: Client
     ) -> Envelope[PromotionOut]:
-        """Seed 000 1.5, for one of your companies (`company_id`, 404 if not yours):
+        # Seed 000 1.5.
+        """For one of your companies (`company_id`, 404 if not yours):
         `name`, `category`, `address`, `latitude`/`longitude`, `start_date`, `end_date`
         (a date means the whole day in UTC; the end is after the start, in the future, at
         most 366 days later), `price` and `currency` (default TZS). An image with

@@ -71,8 +71,9 @@ class UserServicesController(Controller):
         sort_by: Annotated[ServiceSortBy, QueryParameter()] = "created_at",
         sort_order: Annotated[SortOrder, QueryParameter()] = "desc",
     ) -> Envelope[ServicesPage]:
-        """Seed 003 7.1: your services and experiences with a `summary` of all of them
-        (`items` and seed 003's `services` hold the same page)."""
+        # Seed 003 7.1 (its clients read `services`).
+        """Your services and experiences with a `summary` of all of them
+        (`items` and `services` hold the same page)."""
         return ok(
             await listings.list_mine(
                 principal,
@@ -102,11 +103,12 @@ class UserServicesController(Controller):
         data: JSONBody[ServiceIn],
         client: Client,
     ) -> Envelope[ServiceOut]:
-        """Seed 003 7.3 as multipart (fields plus up to 10 `images`, 10 MB each, 5 per
+        # Seed 003 7.3; `name`, `price` and the optional type are seed 000's.
+        """As multipart (fields plus up to 10 `images`, 10 MB each, 5 per
         request) or JSON (`image_ids` of images uploaded first with context `service_image`).
-        Required: `title` (or seed 000 `name`), `description`, and a price that fits
-        `price_type` (`fixed`/`starting_from`: `min_price` or seed 000 `price`; `range`: both
-        `min_price` and `max_price`). `service_type_id` (seed 000's optional type) sets
+        Required: `title` (or `name`), `description`, and a price that fits
+        `price_type` (`fixed`/`starting_from`: `min_price` or `price`; `range`: both
+        `min_price` and `max_price`). `service_type_id` (optional) sets
         `service_category_id`. `company_id`, `catalogue_id` and `category_id` must be yours
         and of one company (404 otherwise). `kind: experience` is for guides (403
         `GUIDE_REQUIRED`). Needs a provider profile (403 `PROVIDER_PROFILE_REQUIRED`)."""
@@ -124,7 +126,8 @@ class UserServicesController(Controller):
     async def get_service(
         self, principal: CurrentPrincipal, service_id: FromPath[str]
     ) -> Envelope[ServiceDetailOut]:
-        """Seed 003 7.2: with its `packages` and `kyc_status`."""
+        # Seed 003 7.2.
+        """With its `packages` and `kyc_status`."""
         service = await listings.get_mine(principal, service_id)
         out = await service_out(service)
         detail = ServiceDetailOut(
@@ -149,7 +152,8 @@ class UserServicesController(Controller):
         data: JSONBody[ServiceUpdateIn],
         client: Client,
     ) -> Envelope[ServiceOut]:
-        """Seed 003 7.4: send only what changes (`null` clears an optional field). Images:
+        # Seed 003 7.4.
+        """Send only what changes (`null` clears an optional field). Images:
         new `images` files or `image_ids` are added, `remove_images` (ids) removed,
         `primary_image_id` becomes the primary. `status`: `active` or `inactive` (a service
         our team suspended: 409 `SERVICE_SUSPENDED`). The service type cannot change once
@@ -170,7 +174,8 @@ class UserServicesController(Controller):
     async def delete_service(
         self, principal: CurrentPrincipal, service_id: FromPath[str], client: Client
     ) -> Envelope[None]:
-        """Seed 003 7.5: with its packages, images and KYC documents. While it has active
+        # Seed 003 7.5.
+        """With its packages, images and KYC documents. While it has active
         bookings: 409 `IN_USE` (`data.active_bookings`)."""
         await listings.delete(principal, service_id, client)
         return ok(None, "Service deleted successfully")
@@ -238,7 +243,8 @@ class UserServicesController(Controller):
     async def kyc_status(
         self, principal: CurrentPrincipal, service_id: FromPath[str]
     ) -> Envelope[KycStatusOut]:
-        """Seed 003 7.6: every requirement of the service's type with its accepted formats,
+        # Seed 003 7.6.
+        """Every requirement of the service's type with its accepted formats,
         size and the state of your document (`not_submitted`, `pending`, `approved`,
         `rejected`). `progress` is the share of required documents approved."""
         return ok(await kyc.get_status(principal, service_id), "KYC status retrieved successfully")
@@ -257,7 +263,8 @@ class UserServicesController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[KycUploadIn],
     ) -> Envelope[KycRequirementStatusOut]:
-        """Seed 003 7.7, multipart `kyc_requirement_id`, `document`, `notes` (or JSON with
+        # Seed 003 7.7.
+        """Multipart `kyc_requirement_id`, `document`, `notes` (or JSON with
         `file_id` of a `kyc_document` upload). The file must be one of the requirement's
         `accepted_formats` (read from its content) and within `max_file_size_mb`: otherwise
         400 on `document`. One document per requirement: a second is 409
@@ -276,7 +283,8 @@ class UserServicesController(Controller):
     async def remove_kyc(
         self, principal: CurrentPrincipal, service_id: FromPath[str], kyc_id: FromPath[str]
     ) -> Envelope[None]:
-        """Seed 003 7.8. `kyc_id` is the requirement id (or the document id). An approved
+        # Seed 003 7.8.
+        """`kyc_id` is the requirement id (or the document id). An approved
         document cannot be removed: 409 `KYC_DOCUMENT_APPROVED`. The
         file goes with the document unless another of the service's documents names it."""
         await kyc.remove(principal, service_id, kyc_id)
@@ -297,7 +305,8 @@ class UserServicesController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[KycResubmitIn],
     ) -> Envelope[KycRequirementStatusOut]:
-        """Seed 003 7.9: a new `document` (or `file_id`) for a rejected or pending one; it
+        # Seed 003 7.9.
+        """A new `document` (or `file_id`) for a rejected or pending one; it
         is pending again and `resubmit_count` grows. Approved: 409."""
         return ok(
             await kyc.resubmit(principal, service_id, kyc_id, data, _first(request, "document")),
@@ -314,7 +323,8 @@ class UserServicesController(Controller):
     async def list_packages(
         self, principal: CurrentPrincipal, service_id: FromPath[str]
     ) -> Envelope[list[PackageOut]]:
-        """Seed 003 8.1, in `display_order`."""
+        # Seed 003 8.1.
+        """In `display_order`."""
         return ok(
             await packages.list_packages(principal, service_id),
             "Packages retrieved successfully",
@@ -329,7 +339,8 @@ class UserServicesController(Controller):
     async def create_package(
         self, principal: CurrentPrincipal, service_id: FromPath[str], data: JSONBody[PackageIn]
     ) -> Envelope[PackageOut]:
-        """Seed 003 8.2: priced in the service's currency; `features` needs at least one
+        # Seed 003 8.2.
+        """Priced in the service's currency; `features` needs at least one
         item; `compare_at_price` (the price before a discount) is not below `price`. Without
         `display_order` the package goes last. At most 20 per service."""
         return ok(
@@ -347,7 +358,8 @@ class UserServicesController(Controller):
         service_id: FromPath[str],
         data: JSONBody[PackageReorderIn],
     ) -> Envelope[list[PackageOut]]:
-        """Seed 003 8.5: `order: [{package_id, display_order}]`. Every id must be a package
+        # Seed 003 8.5.
+        """`order: [{package_id, display_order}]`. Every id must be a package
         of this service, each once (400 on `order.N.package_id`); packages left out keep
         their order. Answers the packages in their new order."""
         return ok(
@@ -368,7 +380,8 @@ class UserServicesController(Controller):
         package_id: FromPath[str],
         data: JSONBody[PackageUpdateIn],
     ) -> Envelope[PackageOut]:
-        """Seed 003 8.3: send only what changes."""
+        # Seed 003 8.3.
+        """Send only what changes."""
         return ok(
             await packages.update(principal, service_id, package_id, data),
             "Package updated successfully",
@@ -383,7 +396,8 @@ class UserServicesController(Controller):
     async def delete_package(
         self, principal: CurrentPrincipal, service_id: FromPath[str], package_id: FromPath[str]
     ) -> Envelope[None]:
-        """Seed 003 8.4. While it has active bookings: 409 `IN_USE`."""
+        # Seed 003 8.4.
+        """While it has active bookings: 409 `IN_USE`."""
         await packages.delete(principal, service_id, package_id)
         return ok(None, "Package deleted successfully")
 
@@ -394,7 +408,8 @@ class PublicServiceController(Controller):
 
     @get("/{service_id:str}", summary="A service's public page", responses=errors(404))
     async def get_service(self, service_id: FromPath[str]) -> Envelope[ServicePageOut]:
-        """Seed 003 9.2: an active service as anyone sees it (images, prices, packages,
+        # Seed 003 9.2.
+        """An active service as anyone sees it (images, prices, packages,
         provider). Inactive, deleted and unknown services are 404. Served from a cache that
         every change of the service invalidates; each view counts for the ranking of
         featured services."""
