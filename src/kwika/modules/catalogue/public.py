@@ -20,7 +20,7 @@ from kwika.modules.catalogue.constants import ServiceKind
 from kwika.modules.catalogue.documents import Package, Promotion, Service
 from kwika.modules.catalogue.exceptions import PackageNotFound, PromotionNotFound, ServiceNotFound
 from kwika.modules.catalogue.schemas import PromotionOut, ServiceOut
-from kwika.modules.catalogue.services import kyc, listings, promotions
+from kwika.modules.catalogue.services import kyc_review, listings, promotions
 from kwika.modules.catalogue.services.views import service_out, short_description_of
 
 
@@ -289,12 +289,12 @@ async def adjust_booking_count(
 
 
 # KYC review queue (the admin issue exposes these on /admin/kyc).
-kyc_queue = kyc.kyc_queue
-get_kyc_submission = kyc.get_submission
-approve_kyc_document = kyc.approve_document
-reject_kyc_document = kyc.reject_document
-approve_service_kyc = kyc.approve_service
-reject_service_kyc = kyc.reject_service
+kyc_queue = kyc_review.kyc_queue
+get_kyc_submission = kyc_review.get_submission
+approve_kyc_document = kyc_review.approve_document
+reject_kyc_document = kyc_review.reject_document
+approve_service_kyc = kyc_review.approve_service
+reject_service_kyc = kyc_review.reject_service
 
 
 async def categories_in_use(

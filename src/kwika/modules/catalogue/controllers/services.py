@@ -1,5 +1,6 @@
-"""Seed 003 modules 7 and 8: the vendor dashboard's services, their images, KYC documents
-and packages. Everything here is the owner's: another provider's service is 404."""
+"""Seed 003 module 7: the vendor dashboard's services and their images (their KYC
+documents: ``service_kyc``; packages: ``service_packages``), and a service's public page.
+Everything here is the owner's: another provider's service is 404."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
-from kwika.core.forms import FormAsJson, FormWithFiles, uploaded_files
+from kwika.core.forms import FormWithFiles, uploaded_files
 from kwika.core.ids import parse_id
 from kwika.core.pagination import Paging
 from kwika.core.query import SortOrder
@@ -22,14 +23,6 @@ from kwika.modules.catalogue.constants import (
 )
 from kwika.modules.catalogue.schemas import (
     ImagesIn,
-    KycRequirementStatusOut,
-    KycResubmitIn,
-    KycStatusOut,
-    KycUploadIn,
-    PackageIn,
-    PackageOut,
-    PackageReorderIn,
-    PackageUpdateIn,
     ServiceDetailOut,
     ServiceIn,
     ServiceOut,
@@ -39,7 +32,7 @@ from kwika.modules.catalogue.schemas import (
 )
 from kwika.modules.catalogue.services import images, kyc, listings, packages, public_pages
 from kwika.modules.catalogue.services.views import service_out
-from kwika.modules.catalogue.uploads import KYC_BODY_LIMIT, SERVICE_BODY_LIMIT
+from kwika.modules.catalogue.uploads import SERVICE_BODY_LIMIT
 
 BEARER = [{"BearerToken": []}]
 
@@ -236,170 +229,6 @@ class UserServicesController(Controller):
             await images.set_primary(principal, parse_id(service_id, "Service"), image_id),
             "Primary image updated",
         )
-
-    # ------------------------------------------------------------ KYC
-
-    @get("/{service_id:str}/kyc", summary="My service's KYC", responses=errors(401, 404))
-    async def kyc_status(
-        self, principal: CurrentPrincipal, service_id: FromPath[str]
-    ) -> Envelope[KycStatusOut]:
-        # Seed 003 7.6.
-        """Every requirement of the service's type with its accepted formats,
-        size and the state of your document (`not_submitted`, `pending`, `approved`,
-        `rejected`). `progress` is the share of required documents approved."""
-        return ok(await kyc.get_status(principal, service_id), "KYC status retrieved successfully")
-
-    @post(
-        "/{service_id:str}/kyc",
-        summary="Upload a KYC document",
-        middleware=[FormWithFiles("document")],
-        request_max_body_size=KYC_BODY_LIMIT,
-        responses=errors(401, 404, 409, 413),
-    )
-    async def upload_kyc(
-        self,
-        principal: CurrentPrincipal,
-        service_id: FromPath[str],
-        request: Request[Any, Any, Any],
-        data: JSONBody[KycUploadIn],
-    ) -> Envelope[KycRequirementStatusOut]:
-        # Seed 003 7.7.
-        """Multipart `kyc_requirement_id`, `document`, `notes` (or JSON with
-        `file_id` of a `kyc_document` upload). The file must be one of the requirement's
-        `accepted_formats` (read from its content) and within `max_file_size_mb`: otherwise
-        400 on `document`. One document per requirement: a second is 409
-        `KYC_ALREADY_SUBMITTED` (resubmit with PUT)."""
-        return ok(
-            await kyc.upload(principal, service_id, data, _first(request, "document")),
-            "Document uploaded successfully",
-        )
-
-    @delete(
-        "/{service_id:str}/kyc/{kyc_id:str}",
-        status_code=200,
-        summary="Remove a KYC document",
-        responses=errors(401, 404, 409),
-    )
-    async def remove_kyc(
-        self, principal: CurrentPrincipal, service_id: FromPath[str], kyc_id: FromPath[str]
-    ) -> Envelope[None]:
-        # Seed 003 7.8.
-        """`kyc_id` is the requirement id (or the document id). An approved
-        document cannot be removed: 409 `KYC_DOCUMENT_APPROVED`. The
-        file goes with the document unless another of the service's documents names it."""
-        await kyc.remove(principal, service_id, kyc_id)
-        return ok(None, "Document removed successfully")
-
-    @put(
-        "/{service_id:str}/kyc/{kyc_id:str}",
-        summary="Resubmit a KYC document",
-        middleware=[FormWithFiles("document")],
-        request_max_body_size=KYC_BODY_LIMIT,
-        responses=errors(401, 404, 409, 413),
-    )
-    async def resubmit_kyc(
-        self,
-        principal: CurrentPrincipal,
-        service_id: FromPath[str],
-        kyc_id: FromPath[str],
-        request: Request[Any, Any, Any],
-        data: JSONBody[KycResubmitIn],
-    ) -> Envelope[KycRequirementStatusOut]:
-        # Seed 003 7.9.
-        """A new `document` (or `file_id`) for a rejected or pending one; it
-        is pending again and `resubmit_count` grows. Approved: 409."""
-        return ok(
-            await kyc.resubmit(principal, service_id, kyc_id, data, _first(request, "document")),
-            "Document resubmitted successfully",
-        )
-
-    # ------------------------------------------------------------ packages
-
-    @get(
-        "/{service_id:str}/packages",
-        summary="My service's packages",
-        responses=errors(401, 404),
-    )
-    async def list_packages(
-        self, principal: CurrentPrincipal, service_id: FromPath[str]
-    ) -> Envelope[list[PackageOut]]:
-        # Seed 003 8.1.
-        """In `display_order`."""
-        return ok(
-            await packages.list_packages(principal, service_id),
-            "Packages retrieved successfully",
-        )
-
-    @post(
-        "/{service_id:str}/packages",
-        summary="Create a package",
-        middleware=[FormAsJson()],
-        responses=errors(401, 404),
-    )
-    async def create_package(
-        self, principal: CurrentPrincipal, service_id: FromPath[str], data: JSONBody[PackageIn]
-    ) -> Envelope[PackageOut]:
-        # Seed 003 8.2.
-        """Priced in the service's currency; `features` needs at least one
-        item; `compare_at_price` (the price before a discount) is not below `price`. Without
-        `display_order` the package goes last. At most 20 per service."""
-        return ok(
-            await packages.create(principal, service_id, data), "Package created successfully"
-        )
-
-    @put(
-        "/{service_id:str}/packages/reorder",
-        summary="Reorder packages",
-        responses=errors(401, 404),
-    )
-    async def reorder_packages(
-        self,
-        principal: CurrentPrincipal,
-        service_id: FromPath[str],
-        data: JSONBody[PackageReorderIn],
-    ) -> Envelope[list[PackageOut]]:
-        # Seed 003 8.5.
-        """`order: [{package_id, display_order}]`. Every id must be a package
-        of this service, each once (400 on `order.N.package_id`); packages left out keep
-        their order. Answers the packages in their new order."""
-        return ok(
-            await packages.reorder(principal, service_id, data),
-            "Packages reordered successfully",
-        )
-
-    @put(
-        "/{service_id:str}/packages/{package_id:str}",
-        summary="Update a package",
-        middleware=[FormAsJson()],
-        responses=errors(401, 404),
-    )
-    async def update_package(
-        self,
-        principal: CurrentPrincipal,
-        service_id: FromPath[str],
-        package_id: FromPath[str],
-        data: JSONBody[PackageUpdateIn],
-    ) -> Envelope[PackageOut]:
-        # Seed 003 8.3.
-        """Send only what changes."""
-        return ok(
-            await packages.update(principal, service_id, package_id, data),
-            "Package updated successfully",
-        )
-
-    @delete(
-        "/{service_id:str}/packages/{package_id:str}",
-        status_code=200,
-        summary="Delete a package",
-        responses=errors(401, 404, 409),
-    )
-    async def delete_package(
-        self, principal: CurrentPrincipal, service_id: FromPath[str], package_id: FromPath[str]
-    ) -> Envelope[None]:
-        # Seed 003 8.4.
-        """While it has active bookings: 409 `IN_USE`."""
-        await packages.delete(principal, service_id, package_id)
-        return ok(None, "Package deleted successfully")
 
 
 class PublicServiceController(Controller):
