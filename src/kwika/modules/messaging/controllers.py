@@ -35,7 +35,13 @@ from kwika.modules.messaging.schemas import (
     UnreadOut,
     UpdateConversationIn,
 )
-from kwika.modules.messaging.services import conversations, flows, messages
+from kwika.modules.messaging.services import (
+    changes,
+    conversations,
+    flows,
+    history,
+    receipts,
+)
 from kwika.modules.messaging.services.attachments import SEND_BODY_LIMIT, UPLOADS
 
 BEARER = [{"BearerToken": []}]
@@ -89,7 +95,7 @@ class MessagesController(Controller):
     async def unread_count(self, principal: CurrentPrincipal) -> Envelope[UnreadOut]:
         # Seed 002.
         """Unread messages in all conversations, and how many conversations."""
-        return ok(await messages.unread(principal.id), "Unread count retrieved")
+        return ok(await receipts.unread(principal.id), "Unread count retrieved")
 
     @post("/start", summary="Start a conversation", responses=errors(401, 404, 429))
     async def start(
@@ -133,7 +139,7 @@ class MessagesController(Controller):
         """The direct conversation with this user (no context), newest first;
         empty (and `conversation: null`) when you have not talked yet."""
         return ok(
-            await messages.history_with(principal.id, user_id, paging, before),
+            await history.history_with(principal.id, user_id, paging, before),
             "Messages retrieved",
         )
 
@@ -152,7 +158,7 @@ class MessagesController(Controller):
         (`read_by`), `is_read`/`read_at` from your point of view, reactions, reply and
         deletion state. Only participants: anyone else gets 404."""
         return ok(
-            await messages.history(principal.id, conversation_id, paging, before, after),
+            await history.history(principal.id, conversation_id, paging, before, after),
             "Messages retrieved",
         )
 
@@ -208,9 +214,9 @@ class MessagesController(Controller):
         see it live (`messages_read`)."""
         ids = data.message_ids if data else None
         if ids is None:
-            result = await messages.mark_read_by_id(principal.id, conversation_id)
+            result = await receipts.mark_read_by_id(principal.id, conversation_id)
         else:
-            result = await messages.mark_read(principal.id, conversation_id, ids)
+            result = await receipts.mark_read(principal.id, conversation_id, ids)
         return ok(result, "Messages marked as read")
 
     @delete(
@@ -225,7 +231,7 @@ class MessagesController(Controller):
         # Seed 003 11.6.
         """Soft delete; the message stays in place, empty, with
         `is_deleted: true` (`message_deleted` live). Only its sender may delete it (403)."""
-        await messages.delete(principal.id, conversation_id, message_id)
+        await changes.delete(principal.id, conversation_id, message_id)
         return ok(None, "Message deleted")
 
     @post(
@@ -245,7 +251,7 @@ class MessagesController(Controller):
         """One reaction per person; reacting again replaces yours
         (`message_reaction` live)."""
         return ok(
-            await messages.react(principal.id, conversation_id, message_id, data.emoji),
+            await changes.react(principal.id, conversation_id, message_id, data.emoji),
             "Reaction saved",
         )
 
@@ -260,7 +266,7 @@ class MessagesController(Controller):
     ) -> Envelope[MessageOut]:
         """Removes your reaction, if any."""
         return ok(
-            await messages.react(principal.id, conversation_id, message_id, None),
+            await changes.react(principal.id, conversation_id, message_id, None),
             "Reaction removed",
         )
 
@@ -386,7 +392,7 @@ class ConversationsController(Controller):
     ) -> Envelope[MessagePage]:
         """The same as `GET /messages/{conversationId}`."""
         return ok(
-            await messages.history(principal.id, conversation_id, paging, before, after),
+            await history.history(principal.id, conversation_id, paging, before, after),
             "Messages retrieved",
         )
 
@@ -417,7 +423,7 @@ class ConversationsController(Controller):
         """The same as `PUT /messages/{conversationId}/read`."""
         ids = data.message_ids if data else None
         return ok(
-            await messages.mark_read(principal.id, conversation_id, ids), "Messages marked as read"
+            await receipts.mark_read(principal.id, conversation_id, ids), "Messages marked as read"
         )
 
     @post(

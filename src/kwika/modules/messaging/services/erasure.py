@@ -23,7 +23,7 @@ from bson import ObjectId
 
 from kwika.core import clock
 from kwika.modules.messaging.documents import Conversation, Message, Participant
-from kwika.modules.messaging.services import conversations, messages
+from kwika.modules.messaging.services import conversations, receipts
 
 NEUTRAL_TEXT = {
     "group_created": "The group was created",
@@ -46,7 +46,7 @@ async def erase_user(user_id: ObjectId) -> None:
         {"reactions.user_id": user_id}, {"$pull": {"reactions": {"user_id": user_id}}}
     )
     for conversation_id in written_in:
-        await messages.recount_unread(conversation_id)
+        await receipts.recount_unread(conversation_id)
     await _leave_conversations(user_id)
 
 
