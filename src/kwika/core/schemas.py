@@ -48,8 +48,8 @@ class ResponseSchema(BaseModel):
 
     @classmethod
     def of(cls, source: Any, /, **computed: Any) -> Self:
-        if not computed:
-            return cls.model_validate(source)
+        # Field by field rather than model_validate(source): pydantic hands back an instance
+        # of a subclass (a cached record with more fields) as it is, extra fields and all.
         values = {
             name: getattr(source, name)
             for name in cls.model_fields
