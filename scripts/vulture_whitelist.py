@@ -7,7 +7,7 @@ routes and tests for them).
 
 # ruff: noqa: B018
 from kwika import asgi, registry, worker
-from kwika.core import broker, cache, clock, errors, module, money
+from kwika.core import broker, cache, clock, documents, errors, module, money
 from kwika.modules.reference import service as reference
 
 asgi.create_app  # uvicorn --factory kwika.asgi:create_app
@@ -20,6 +20,7 @@ errors.PayloadTooLarge  # the 413 of the error vocabulary; nothing raises it yet
 money.percentage_of  # for payments (fees, commissions); tests/core/test_money.py
 money.Money.of_minor
 broker.run_inline  # tests run an actor's function on their loop (tests/support.py run_now)
+documents.Timestamped._touch  # a Beanie before_event hook, called by Beanie
 cache.Cache.get_or_load  # dict-valued read-through caches (tests/core/test_cache.py)
 module.module_settings  # how a module reads its own settings section (tests/platform_module)
 module.reset_module_settings  # tests re-read settings sections after changing them

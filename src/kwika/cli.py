@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -20,6 +21,7 @@ SERVERS = ("uvicorn", "granian")
 DEFAULT_SERVER = "uvicorn"
 console = Console()
 T = TypeVar("T")
+ERROR_CODES_PAGE = Path("documents/error-codes.md")
 
 
 def _run_with_runtime(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
@@ -297,6 +299,18 @@ def ensure_indexes() -> None:
     for name, count in rows:
         table.add_row(name, str(count))
     console.print(table)
+
+
+@app.command("error-codes")
+def error_codes(
+    output: Annotated[Path, typer.Option(help="Where to write the table")] = ERROR_CODES_PAGE,
+) -> None:
+    """Write the error-code table (documents/error-codes.md) from the modules' named errors."""
+    from kwika import registry
+    from kwika.core.error_codes import markdown
+
+    output.write_text(markdown(registry.MODULE_NAMES), encoding="utf-8")
+    console.print(f"Wrote {output}")
 
 
 def main() -> None:

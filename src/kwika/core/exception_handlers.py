@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+import types
+from typing import Any, Literal, Union, get_args, get_origin
 
 from beanie.exceptions import RevisionIdWasChanged
 from litestar import MediaType, Request, Response
@@ -71,14 +72,48 @@ def _message(text: str) -> str:
     return _FRIENDLY.get(text, text)
 
 
-def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+def _validation(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[dict[str, Any]]:
     if not isinstance(exc.extra, list) or not exc.extra:
         detail = str(exc.detail or "")
         if "JSON is malformed" in detail or "decode" in detail.lower():
             return envelope(400, "Request body is not valid JSON", "MALFORMED_JSON")
         return envelope(400, "Validation failed", "VALIDATION_FAILED")
-    errors = [_field_error(item) for item in exc.extra if isinstance(item, dict)]
+    errors = [
+        _choice_error(request, item) or _field_error(item)
+        for item in exc.extra
+        if isinstance(item, dict)
+    ]
     return envelope(400, "Validation failed", "VALIDATION_FAILED", errors)
+
+
+def _literal_values(annotation: Any) -> list[Any]:
+    if get_origin(annotation) is Literal:
+        return list(get_args(annotation))
+    if get_origin(annotation) in (Union, types.UnionType):
+        return [v for arg in get_args(annotation) for v in _literal_values(arg)]
+    return []
+
+
+def _choice_error(request: Request[Any, Any, Any], item: dict[str, Any]) -> FieldError | None:
+    """A query or path parameter typed ``Literal[...]`` names the values it takes (Litestar
+    only says "Invalid enum value")."""
+    key = str(item.get("key", ""))
+    if not str(item.get("message", "")).startswith("Invalid enum value"):
+        return None
+    try:
+        parameters = request.route_handler.parsed_fn_signature.parameters
+    except AttributeError:
+        return None
+    for name, definition in parameters.items():
+        kwarg = definition.kwarg_definition
+        aliases = {name, getattr(kwarg, "query", None), getattr(kwarg, "header", None)}
+        if key in aliases:
+            values = _literal_values(definition.annotation)
+            if values:
+                return FieldError(key, f"Use one of: {', '.join(str(v) for v in values)}")
+    return None
 
 
 _NOT_AN_OBJECT = re.compile(r"^Input should be a valid dictionary or instance of \w+$")

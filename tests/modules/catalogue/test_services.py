@@ -299,6 +299,12 @@ async def test_my_services_with_summary_filters_and_sorting(client, vendor, riva
         "/user-services", headers=vendor.headers, params={"sort_by": "price", "status": "gone"}
     )
     assert bad.status_code == 400
+    assert bad.json()["code"] == "VALIDATION_FAILED"
+    # Typed query parameters: a bad value names the parameter and the values it takes.
+    assert sorted(bad.json()["errors"], key=lambda e: e["field"]) == [
+        {"field": "sort_by", "message": "Use one of: created_at, title, rating, review_count"},
+        {"field": "status", "message": "Use one of: active, inactive, suspended, all"},
+    ]
 
 
 async def test_a_service_in_detail_and_ownership(client, vendor, rival):

@@ -11,6 +11,17 @@ ServiceVerification = Literal["unverified", "pending", "verified", "rejected"]
 KycStatus = Literal["pending", "approved", "rejected"]
 KycShownStatus = Literal["not_submitted", "pending", "approved", "rejected"]
 # Seed 002 Task 6.
+# Query parameters: "all" (or none) means no filter.
+ServiceStatusFilter = Literal["active", "inactive", "suspended", "all"]
+VerificationFilter = Literal["unverified", "pending", "verified", "rejected", "all"]
+PromotionStatusFilter = Literal["scheduled", "active", "expired", "inactive", "all"]
+ServiceSortBy = Literal["created_at", "title", "rating", "review_count"]
+SERVICE_SORT_FIELDS: dict[str, str] = {
+    "created_at": "created_at",
+    "title": "title_key",
+    "rating": "rating_average",
+    "review_count": "rating_count",
+}
 ExperienceCategory = Literal["nightlife", "cultural", "adventure", "food", "nature"]
 EXPERIENCE_CATEGORIES: tuple[str, ...] = ("nightlife", "cultural", "adventure", "food", "nature")
 

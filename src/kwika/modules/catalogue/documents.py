@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from beanie import Document, PydanticObjectId
+from beanie import PydanticObjectId
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from kwika.core import clock
+from kwika.core.documents import Timestamped
 from kwika.core.geo import GeoPoint, geo_index
 from kwika.modules.catalogue.constants import (
     ExperienceCategory,
@@ -27,7 +28,7 @@ from kwika.modules.catalogue.constants import (
 )
 
 
-class Catalogue(Document):
+class Catalogue(Timestamped):
     """A company's catalogue (seed 000 1.4): a named group of services."""
 
     owner_id: PydanticObjectId
@@ -37,8 +38,6 @@ class Catalogue(Document):
     description: str | None = None
     is_active: bool = True
     display_order: int = 0
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
 
     class Settings:
         name = "catalogues"
@@ -65,7 +64,7 @@ class Catalogue(Document):
         ]
 
 
-class Category(Document):
+class Category(Timestamped):
     """A company's own category of services (seed 000 1.4), unique by name per company."""
 
     owner_id: PydanticObjectId
@@ -73,8 +72,6 @@ class Category(Document):
     name: str
     name_key: str
     description: str | None = None
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
 
     class Settings:
         name = "company_categories"
@@ -114,7 +111,7 @@ class ExperienceDetails(BaseModel):
     meeting_point: str | None = None
 
 
-class Service(Document):
+class Service(Timestamped):
     """A listing (seed 003 module 7, seed 000 1.4, seed 002 Task 6)."""
 
     owner_id: PydanticObjectId
@@ -169,8 +166,6 @@ class Service(Document):
     rating_total: int = 0
     booking_count: int = 0
     package_count: int = 0
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
 
     class Settings:
         name = "services"
@@ -214,7 +209,7 @@ class Service(Document):
         ]
 
 
-class KycDocument(Document):
+class KycDocument(Timestamped):
     """One KYC document of a service for one requirement (seed 003 7.6-7.9)."""
 
     service_id: PydanticObjectId
@@ -230,8 +225,6 @@ class KycDocument(Document):
     review_notes: str | None = None
     rejection_reason: str | None = None
     resubmit_count: int = 0
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
 
     class Settings:
         name = "service_kyc_documents"
@@ -247,7 +240,7 @@ class KycDocument(Document):
         ]
 
 
-class Package(Document):
+class Package(Timestamped):
     """A priced offer of a service (seed 003 module 8)."""
 
     service_id: PydanticObjectId
@@ -267,8 +260,6 @@ class Package(Document):
     is_active: bool = True
     booking_count: int = 0
     display_order: int = 0
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
 
     class Settings:
         name = "service_packages"
@@ -288,7 +279,7 @@ class FileRef(BaseModel):
     thumbnail_url: str | None = None
 
 
-class Promotion(Document):
+class Promotion(Timestamped):
     """A time-bound offer of a company (seed 000 1.5)."""
 
     owner_id: PydanticObjectId
@@ -308,8 +299,6 @@ class Promotion(Document):
     currency: str
     image: FileRef | None = None
     is_active: bool = True
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
 
     class Settings:
         name = "promotions"

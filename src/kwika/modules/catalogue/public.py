@@ -11,15 +11,16 @@ from bson import ObjectId
 from pydantic import BaseModel
 from pymongo import ReturnDocument
 
-from kwika.core.errors import FieldError, NotFound, ValidationFailed
+from kwika.core.errors import FieldError, ValidationFailed
 from kwika.core.geo import coordinates_of
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.module import ContextObject
 from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.constants import ServiceKind
 from kwika.modules.catalogue.documents import Package, Promotion, Service
+from kwika.modules.catalogue.exceptions import PackageNotFound, PromotionNotFound, ServiceNotFound
 from kwika.modules.catalogue.schemas import PromotionOut, ServiceOut
-from kwika.modules.catalogue.services import kyc, listings, promotions
+from kwika.modules.catalogue.services import kyc_review, listings, promotions
 from kwika.modules.catalogue.services.views import service_out, short_description_of
 
 
@@ -188,7 +189,7 @@ async def get_service(service_id: str | ObjectId) -> ServiceSnapshot:
     """Any service or experience, whatever its status; 404 ``Service not found``."""
     service = await Service.get(parse_id(service_id, "Service"))
     if service is None:
-        raise NotFound("Service not found")
+        raise ServiceNotFound()
     return ServiceSnapshot.of(service)
 
 
@@ -201,7 +202,7 @@ async def get_public_service(service_id: str | ObjectId) -> ServiceOut:
     """The service as lists show it (any status: check ``status`` before showing it)."""
     service = await Service.get(parse_id(service_id, "Service"))
     if service is None:
-        raise NotFound("Service not found")
+        raise ServiceNotFound()
     return await service_out(service)
 
 
@@ -213,7 +214,7 @@ async def get_public_promotion(promotion_id: str | ObjectId) -> PromotionOut:
 async def get_package(package_id: str | ObjectId) -> PackageSnapshot:
     package = await Package.get(parse_id(package_id, "Package"))
     if package is None:
-        raise NotFound("Package not found")
+        raise PackageNotFound()
     return PackageSnapshot.of(package)
 
 
@@ -229,7 +230,7 @@ async def get_packages(service_id: str | ObjectId) -> list[PackageSnapshot]:
 async def get_promotion(promotion_id: str | ObjectId) -> PromotionSnapshot:
     promotion = await Promotion.get(parse_id(promotion_id, "Promotion"))
     if promotion is None:
-        raise NotFound("Promotion not found")
+        raise PromotionNotFound()
     return PromotionSnapshot.of(promotion)
 
 
@@ -263,7 +264,7 @@ async def record_rating(
     )
     if updated is None:
         if await collection.count_documents({"_id": oid}, limit=1) == 0:
-            raise NotFound("Service not found")
+            raise ServiceNotFound()
         return
     count, total = updated["rating_count"], updated["rating_total"]
     await collection.update_one(
@@ -288,12 +289,12 @@ async def adjust_booking_count(
 
 
 # KYC review queue (the admin issue exposes these on /admin/kyc).
-kyc_queue = kyc.kyc_queue
-get_kyc_submission = kyc.get_submission
-approve_kyc_document = kyc.approve_document
-reject_kyc_document = kyc.reject_document
-approve_service_kyc = kyc.approve_service
-reject_service_kyc = kyc.reject_service
+kyc_queue = kyc_review.kyc_queue
+get_kyc_submission = kyc_review.get_submission
+approve_kyc_document = kyc_review.approve_document
+reject_kyc_document = kyc_review.reject_document
+approve_service_kyc = kyc_review.approve_service
+reject_service_kyc = kyc_review.reject_service
 
 
 async def categories_in_use(
@@ -324,5 +325,5 @@ async def service_context(service_id: str, people: list[ObjectId]) -> ContextObj
     service = await get_service(service_id)  # 404 "Service not found"
     owned = service.owner_id in {str(p) for p in people}
     if service.status != "active" and not owned:
-        raise NotFound("Service not found")
+        raise ServiceNotFound()
     return ContextObject(id=service.id, title=service.title)

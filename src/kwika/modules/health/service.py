@@ -10,6 +10,8 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 
 from kwika.core import db, runtime
+from kwika.modules.health.exceptions import NotReady
+from kwika.modules.health.schemas import Readiness
 
 log = logging.getLogger(__name__)
 
@@ -41,3 +43,13 @@ async def readiness() -> dict[str, str | None]:
         _check("broker", lambda: asyncio.to_thread(_ping_broker, rt.broker)),
     )
     return dict(results)
+
+
+async def ready() -> Readiness:
+    """Every dependency answered, or 503 naming each that did not (reason in ``checks``)."""
+    results = await readiness()
+    failing = sorted(name for name, problem in results.items() if problem)
+    checks = {name: problem or "ok" for name, problem in results.items()}
+    if failing:
+        raise NotReady(failing, checks)
+    return Readiness(checks=checks)

@@ -334,7 +334,7 @@ class UserOut(ResponseSchema):
     updated_at: datetime
 
     @classmethod
-    def of(cls, user: User) -> UserOut:
+    def of(cls, user: User, /, **computed: Any) -> UserOut:
         return cls(
             id=str(user.id),
             first_name=user.first_name,
@@ -366,7 +366,7 @@ class MeOut(UserOut):
     service_count: int
 
     @classmethod
-    def of(cls, user: User) -> MeOut:
+    def of(cls, user: User, /, **computed: Any) -> MeOut:
         base = UserOut.of(user).model_dump()
         counters = user.counters
         return cls(
@@ -390,7 +390,7 @@ class ProfileOut(MeOut):
     login_alerts: bool
 
     @classmethod
-    def of(cls, user: User) -> ProfileOut:
+    def of(cls, user: User, /, **computed: Any) -> ProfileOut:
         return cls(
             **MeOut.of(user).model_dump(),
             date_of_birth=user.date_of_birth,
@@ -421,7 +421,7 @@ class PublicUserOut(ResponseSchema):
     created_at: datetime
 
     @classmethod
-    def of(cls, user: User) -> PublicUserOut:
+    def of(cls, user: User, /, **computed: Any) -> PublicUserOut:
         return cls(
             id=str(user.id),
             first_name=user.first_name,
@@ -560,7 +560,7 @@ class StaffOut(ResponseSchema):
     created_at: datetime
 
     @classmethod
-    def of(cls, staff: StaffAccount) -> StaffOut:
+    def of(cls, staff: StaffAccount, /, **computed: Any) -> StaffOut:
         return cls(
             id=str(staff.id),
             email=staff.email,

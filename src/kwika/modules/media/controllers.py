@@ -47,7 +47,8 @@ class UploadsController(Controller):
             str | None, QueryParameter(description='MIME type prefix, e.g. "image/"')
         ] = None,
     ) -> Envelope[UploadsPage]:
-        """Seed 003 20.6: newest first, with the bytes you store (`storage_used`, files and
+        # Seed 003 20.6.
+        """Newest first, with the bytes you store (`storage_used`, files and
         thumbnails) and your quota (`storage_limit`)."""
         return ok(
             await uploads.list_mine(principal, paging, context, content_type),
@@ -64,7 +65,8 @@ class UploadsController(Controller):
     async def request_upload(
         self, principal: CurrentPrincipal, data: JSONBody[UploadRequestIn]
     ) -> Envelope[UploadTicketOut]:
-        """Seed 003 20.1. Declares a file; answers a one-time `upload_url` (valid until
+        # Seed 003 20.1.
+        """Declares a file; answers a one-time `upload_url` (valid until
         `expires_at`) to which you send the raw bytes with the given `method` and `headers`,
         then call `POST /uploads/{upload_id}/confirm`. A declared size above the context's
         limit is a 400 with `data.max_size` and `data.provided_size`; a size that would
@@ -80,7 +82,8 @@ class UploadsController(Controller):
     async def direct_upload(
         self, principal: CurrentPrincipal, data: MultipartBody[DirectUploadForm]
     ) -> Envelope[UploadOut]:
-        """Seed 003 20.3: multipart `file`, `context` and optional `context_id`. The type is
+        # Seed 003 20.3.
+        """Multipart `file`, `context` and optional `context_id`. The type is
         read from the file's content (not its name); images are re-encoded without EXIF,
         resized for the context and get a thumbnail. Wrong type, too large or corrupt files
         are 400s on `file`."""
@@ -93,7 +96,8 @@ class UploadsController(Controller):
     async def upload_status(
         self, principal: CurrentPrincipal, upload_id: FromPath[str]
     ) -> Envelope[UploadOut]:
-        """Seed 003 20.4: `pending` (waiting for the bytes), `uploaded` (waiting for
+        # Seed 003 20.4.
+        """`pending` (waiting for the bytes), `uploaded` (waiting for
         confirmation), `completed` or `expired`. Private files get a fresh signed
         `file_url` on every call. Another user's upload is 403."""
         return ok(await uploads.status(principal, upload_id), "Upload status retrieved")
@@ -107,7 +111,8 @@ class UploadsController(Controller):
     async def confirm_upload(
         self, principal: CurrentPrincipal, upload_id: FromPath[str]
     ) -> Envelope[UploadOut]:
-        """Seed 003 20.2: after sending the bytes to the upload URL. 400 `UPLOAD_INCOMPLETE`
+        # Seed 003 20.2.
+        """After sending the bytes to the upload URL. 400 `UPLOAD_INCOMPLETE`
         if they have not arrived, 410 `UPLOAD_EXPIRED` past the deadline. Confirming twice
         answers the same file."""
         return ok(await uploads.confirm(principal, upload_id), "Upload confirmed")
@@ -121,7 +126,8 @@ class UploadsController(Controller):
     async def delete_upload(
         self, principal: CurrentPrincipal, upload_id: FromPath[str]
     ) -> Envelope[None]:
-        """Seed 003 20.5: 403 for another user's file; 400 `FILE_IN_USE` with
+        # Seed 003 20.5.
+        """403 for another user's file; 400 `FILE_IN_USE` with
         `data.used_by` (`[{type, id, title}]`) while something uses it."""
         await uploads.delete(principal, upload_id)
         return ok(None, "File deleted successfully")

@@ -7,7 +7,7 @@ from beanie import Document, PydanticObjectId
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from kwika.core import clock
+from kwika.core.documents import Timestamped
 
 # pending: upload URL issued, bytes not received · uploaded: bytes received and processed,
 # waiting for confirm · completed: ready for use · expired: never received or confirmed
@@ -22,7 +22,7 @@ class UsedBy(BaseModel):
     title: str | None = None
 
 
-class StoredFile(Document):
+class StoredFile(Timestamped):
     owner_id: PydanticObjectId
     context: str
     context_id: str | None = None
@@ -50,8 +50,6 @@ class StoredFile(Document):
     used_by: list[UsedBy] = Field(default_factory=list)
     # Deadline to send the bytes (pending) or to confirm (uploaded).
     expires_at: datetime | None = None
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
     completed_at: datetime | None = None
 
     class Settings:

@@ -24,10 +24,11 @@ from litestar.datastructures import UploadFile
 from pydantic import BaseModel
 
 from kwika.core import ratelimit, runtime
-from kwika.core.errors import FieldError, NotFound, ValidationFailed
+from kwika.core.errors import FieldError, ValidationFailed
 from kwika.modules.media import service
 from kwika.modules.media.contexts import ContextRule, get_rule, rule_of
 from kwika.modules.media.documents import StoredFile, UsedBy
+from kwika.modules.media.exceptions import FileNotFound
 from kwika.modules.media.formats import as_stream, canonical
 
 UseLike = UsedBy | tuple[str, str] | tuple[str, str, str | None]
@@ -169,7 +170,7 @@ async def get(file_id: str | ObjectId) -> MediaFile:
     backend is not configured (its URL cannot be signed)."""
     file = await service.find(file_id)
     if file is None:
-        raise NotFound("File not found")
+        raise FileNotFound()
     return MediaFile.of(file)
 
 
@@ -199,7 +200,7 @@ async def attach(
         or file.owner_id != _oid(owner_id)
         or service.effective_status(file) != "completed"
     ):
-        raise NotFound("File not found")
+        raise FileNotFound()
     allowed = {contexts} if isinstance(contexts, str) else set(contexts or ())
     if allowed and file.context not in allowed:
         raise ValidationFailed(
@@ -214,7 +215,7 @@ async def attach(
     await service.add_use(file.id, _use(used_by))
     claimed = await service.find(file.id)
     if claimed is None:
-        raise NotFound("File not found")
+        raise FileNotFound()
     return MediaFile.of(claimed, strict=False)
 
 

@@ -25,7 +25,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.config import Settings
 from kwika.core import clock, runtime
-from kwika.core.errors import BadRequest, DependencyUnavailable, FieldError, ValidationFailed
+from kwika.core.errors import DependencyUnavailable, ValidationFailed
 from kwika.core.security import BadSignature
 from kwika.integrations.storage import (
     LocalStorage,
@@ -37,6 +37,7 @@ from kwika.integrations.storage import (
 from kwika.modules.media import imaging
 from kwika.modules.media.contexts import ContextRule
 from kwika.modules.media.documents import StorageUsage, StoredFile, UsedBy
+from kwika.modules.media.exceptions import FileTooLarge, FileTypeNotAccepted, StorageQuotaExceeded
 from kwika.modules.media.formats import (
     FORMATS,
     HEAD_BYTES,
@@ -227,24 +228,8 @@ def clean_filename(name: str | None, fallback: str = "file") -> str:
     return base[:200] or fallback
 
 
-def too_large(max_size: int, provided: int, field: str = "file") -> ValidationFailed:
-    return ValidationFailed(
-        "File size exceeds maximum allowed",
-        errors=[FieldError(field, f"The file must be at most {max_size // (1024 * 1024)} MB")],
-        data={"max_size": max_size, "provided_size": provided},
-    )
-
-
-def not_accepted(rule: ContextRule, field: str = "file") -> ValidationFailed:
-    return ValidationFailed(
-        "Invalid file",
-        errors=[
-            FieldError(
-                field, f"File type not accepted. Please upload one of: {rule.allowed_labels}"
-            )
-        ],
-        data={"allowed_types": rule.allowed_content_types},
-    )
+def not_accepted(rule: ContextRule, field: str = "file") -> FileTypeNotAccepted:
+    return FileTypeNotAccepted(rule.allowed_labels, rule.allowed_content_types, field)
 
 
 def _size_of(stream: IO[bytes]) -> int:
@@ -278,7 +263,7 @@ def prepare(rule: ContextRule, stream: IO[bytes], max_pixels: int, field: str) -
     if size == 0:
         raise ValidationFailed.single(field, "The file is empty")
     if size > rule.largest:
-        raise too_large(rule.largest, size, field)
+        raise FileTooLarge(rule.largest, size, field)
     try:
         fmt = sniff(stream)
     except CorruptImage:
@@ -288,7 +273,7 @@ def prepare(rule: ContextRule, stream: IO[bytes], max_pixels: int, field: str) -
     if fmt is None or not rule.allows(fmt):
         raise not_accepted(rule, field)
     if size > rule.max_size(fmt.kind):
-        raise too_large(rule.max_size(fmt.kind), size, field)
+        raise FileTooLarge(rule.max_size(fmt.kind), size, field)
     if fmt.kind != "image":
         return Prepared(fmt, stream, size)
     try:
@@ -349,12 +334,8 @@ async def give_back(owner_id: ObjectId, size: int) -> None:
         await collection.update_one({"_id": owner_id}, {"$set": {"bytes": 0, "files": 0}})
 
 
-def _quota_error(used: int, size: int) -> BadRequest:
-    return BadRequest(
-        "Storage quota exceeded. Delete some files and try again.",
-        code="STORAGE_QUOTA_EXCEEDED",
-        data={"storage_used": used, "storage_limit": quota_bytes(), "provided_size": size},
-    )
+def _quota_error(used: int, size: int) -> StorageQuotaExceeded:
+    return StorageQuotaExceeded(used, quota_bytes(), size)
 
 
 # ---------------------------------------------------------------- storing

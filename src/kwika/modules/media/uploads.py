@@ -20,13 +20,7 @@ from litestar.datastructures import UploadFile
 from kwika.core import clock, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import (
-    AppError,
-    BadRequest,
-    Conflict,
     FieldError,
-    Forbidden,
-    Gone,
-    NotFound,
     ValidationFailed,
 )
 from kwika.core.ids import id_of
@@ -37,6 +31,20 @@ from kwika.modules import activity, identity
 from kwika.modules.media import public, service
 from kwika.modules.media.contexts import CONTEXTS, ContextRule, get_rule
 from kwika.modules.media.documents import StoredFile, UsedBy
+from kwika.modules.media.exceptions import (
+    FileInUse,
+    FileNotFound,
+    FileTooLarge,
+    InvalidFileLink,
+    InvalidUploadSignature,
+    NotUploadOwner,
+    RangeNotSatisfiable,
+    UploadExpired,
+    UploadIncomplete,
+    UploadLinkExpired,
+    UploadNotFound,
+    UploadReceived,
+)
 from kwika.modules.media.formats import FORMATS, Kind, for_content_type
 from kwika.modules.media.schemas import (
     ContextOut,
@@ -49,7 +57,6 @@ from kwika.modules.media.schemas import (
 )
 
 UPLOAD_TOKEN_PURPOSE = "media-upload"
-EXPIRED_LINK = "This upload link has expired. Request a new one."
 AVATAR_USE = "user_avatar"
 KEY_PATTERN = re.compile(
     r"^(?P<visibility>public|private)/[a-z_]+/\d{4}/\d{2}/[0-9a-f]{32}(?:_thumb)?"
@@ -80,7 +87,7 @@ def to_out(file: StoredFile, *, strict: bool = True) -> UploadOut:
         else None,
         context=file.context,
         context_id=file.context_id,
-        used_by=[UsedByOut.model_validate(use.model_dump()) for use in file.used_by],
+        used_by=[UsedByOut.of(use) for use in file.used_by],
         created_at=file.created_at,
         expires_at=file.expires_at if status in ("pending", "uploaded") else None,
     )
@@ -93,10 +100,9 @@ async def _count_upload(principal: Principal) -> None:
 async def _owned(principal: Principal, upload_id: str) -> StoredFile:
     file = await service.find(upload_id)
     if file is None:
-        raise NotFound("Upload not found")
+        raise UploadNotFound()
     if file.owner_id != principal.id:
-        # Seed 003 20.5 answers 403 here (issue 4 keeps it).
-        raise Forbidden("You can only manage your own uploads", code="NOT_OWNER")
+        raise NotUploadOwner()
     return file
 
 
@@ -115,7 +121,7 @@ async def request_upload(principal: Principal, data: UploadRequestIn) -> UploadT
         )
     max_size = rule.max_size(fmt.kind)
     if data.size > max_size:
-        raise service.too_large(max_size, data.size, "size")
+        raise FileTooLarge(max_size, data.size, "size")
     await service.check_quota(principal.id, data.size)
     await _count_upload(principal)
     ttl = runtime.get().settings.media.upload_url_ttl_seconds
@@ -156,17 +162,17 @@ async def request_upload(principal: Principal, data: UploadRequestIn) -> UploadT
 def _check_upload_token(upload_id: str, token: str | None) -> ObjectId:
     """The owner id a valid token names for this upload."""
     if not token:
-        raise Forbidden("This upload link is invalid", code="INVALID_SIGNATURE")
+        raise InvalidUploadSignature()
     try:
         payload = runtime.get().keyring.unsign(UPLOAD_TOKEN_PURPOSE, token)
     except SignatureExpired:
-        raise Gone(EXPIRED_LINK, code="UPLOAD_EXPIRED") from None
+        raise UploadLinkExpired() from None
     except BadSignature:
-        raise Forbidden("This upload link is invalid", code="INVALID_SIGNATURE") from None
+        raise InvalidUploadSignature() from None
     if payload.get("u") != upload_id or not ObjectId.is_valid(str(payload.get("o"))):
-        raise Forbidden("This upload link is invalid", code="INVALID_SIGNATURE")
+        raise InvalidUploadSignature()
     if int(payload.get("until", 0)) < clock.now().timestamp():
-        raise Gone(EXPIRED_LINK, code="UPLOAD_EXPIRED")
+        raise UploadLinkExpired()
     return ObjectId(str(payload["o"]))
 
 
@@ -176,18 +182,18 @@ async def receive(upload_id: str, token: str | None, chunks: AsyncIterator[bytes
     owner_id = _check_upload_token(upload_id, token)
     file = await service.find(upload_id)
     if file is None or file.owner_id != owner_id:
-        raise NotFound("Upload not found")
+        raise UploadNotFound()
     if file.status != "pending":
-        raise Conflict("This upload has already been received", code="UPLOAD_RECEIVED")
+        raise UploadReceived()
     if service.effective_status(file) == "expired":
-        raise Gone(EXPIRED_LINK, code="UPLOAD_EXPIRED")
+        raise UploadLinkExpired()
     rule = CONTEXTS[file.context]
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         received = 0
         async for chunk in chunks:
             received += len(chunk)
             if received > rule.largest:
-                raise service.too_large(rule.largest, received)
+                raise FileTooLarge(rule.largest, received)
             spool.write(chunk)
         ingested = await service.ingest(owner_id, rule, spool)
     ttl = runtime.get().settings.media.upload_url_ttl_seconds
@@ -209,14 +215,14 @@ async def receive(upload_id: str, token: str | None, chunks: AsyncIterator[bytes
     if result.modified_count != 1:
         # Another request delivered the same upload first: keep theirs.
         await service.undo(owner_id, ingested, file.private)
-        raise Conflict("This upload has already been received", code="UPLOAD_RECEIVED")
+        raise UploadReceived()
     return to_out(await _reload(file.id))
 
 
 async def _reload(file_id: Any) -> StoredFile:
     file = await StoredFile.get(file_id)
     if file is None:
-        raise NotFound("Upload not found")
+        raise UploadNotFound()
     return file
 
 
@@ -226,12 +232,9 @@ async def confirm(principal: Principal, upload_id: str) -> UploadOut:
     if status == "completed":
         return to_out(file)  # confirming twice is harmless
     if status == "expired":
-        raise Gone("Upload not found or expired", code="UPLOAD_EXPIRED")
+        raise UploadExpired()
     if status == "pending":
-        raise BadRequest(
-            "The file has not been uploaded yet. Send it to the upload URL first.",
-            code="UPLOAD_INCOMPLETE",
-        )
+        raise UploadIncomplete()
     now = clock.now()
     await StoredFile.get_motor_collection().update_one(
         {"_id": file.id, "status": "uploaded"},
@@ -242,7 +245,7 @@ async def confirm(principal: Principal, upload_id: str) -> UploadOut:
     )
     confirmed = await _reload(file.id)
     if confirmed.status != "completed":  # the sweeper expired it in the meantime
-        raise Gone("Upload not found or expired", code="UPLOAD_EXPIRED")
+        raise UploadExpired()
     return to_out(confirmed)
 
 
@@ -293,11 +296,7 @@ async def delete(principal: Principal, upload_id: str) -> None:
     file = await _owned(principal, upload_id)
     service.ensure_reachable(file)  # 503 and nothing deleted while its backend is missing
     if file.used_by:
-        raise BadRequest(
-            "File is in use and cannot be deleted",
-            code="FILE_IN_USE",
-            data={"used_by": [use.model_dump() for use in file.used_by]},
-        )
+        raise FileInUse([use.model_dump() for use in file.used_by])
     # Guarded on "still unused" so a concurrent attach is not lost.
     result = await StoredFile.get_motor_collection().delete_one(
         {"_id": file.id, "used_by": {"$size": 0}}
@@ -305,11 +304,7 @@ async def delete(principal: Principal, upload_id: str) -> None:
     if result.deleted_count != 1:
         current = await service.find(id_of(file))
         if current is not None and current.used_by:
-            raise BadRequest(
-                "File is in use and cannot be deleted",
-                code="FILE_IN_USE",
-                data={"used_by": [use.model_dump() for use in current.used_by]},
-            )
+            raise FileInUse([use.model_dump() for use in current.used_by])
         return
     await service.discard(file)
 
@@ -401,12 +396,6 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK_BYTES = 256 * 1024
 
 
-class RangeNotSatisfiable(AppError):
-    status_code = 416
-    code = "RANGE_NOT_SATISFIABLE"
-    default_message = "The requested range is outside the file"
-
-
 @dataclass(frozen=True)
 class ServedFile:
     path: Path
@@ -466,7 +455,7 @@ def open_local(key: str, token: str | None) -> ServedFile:
     backend = service.local_storage()
     match = KEY_PATTERN.match(key)
     if match is None:
-        raise NotFound("File not found")
+        raise FileNotFound()
     fmt = FORMATS[match["ext"]]
     private = match["visibility"] == "private"
     filename = key.rsplit("/", 1)[-1]
@@ -474,12 +463,10 @@ def open_local(key: str, token: str | None) -> ServedFile:
         try:
             filename = service.check_file_token(key, token or "") or filename
         except BadSignature:
-            raise Forbidden(
-                "This file link is invalid or has expired", code="INVALID_FILE_LINK"
-            ) from None
+            raise InvalidFileLink() from None
     path = backend.path_of(key)
     if path is None or not path.is_file():
-        raise NotFound("File not found")
+        raise FileNotFound()
     return ServedFile(
         path=path,
         content_type=fmt.content_type,

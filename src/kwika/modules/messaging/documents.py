@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from kwika.core import clock
+from kwika.core.documents import Timestamped
 from kwika.core.module import ConversationContextDecl, conversation_contexts
 
 ConversationKind = Literal["direct", "group"]
@@ -51,7 +52,7 @@ class LastMessage(BaseModel):
     created_at: datetime
 
 
-class Conversation(Document):
+class Conversation(Timestamped):
     kind: ConversationKind
     participant_ids: list[PydanticObjectId]
     # Direct conversations only: "<user>:<user>:<context type>:<context id>" with the user
@@ -64,8 +65,6 @@ class Conversation(Document):
     last_message_at: datetime = Field(default_factory=clock.now)
     # Direct conversations whose other person's account was erased: readable, not writable.
     closed_at: datetime | None = None
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
 
     class Settings:
         name = "conversations"

@@ -14,7 +14,7 @@ from kwika.core.realtime import Connection, emit_to_connection
 from kwika.core.schemas import RequestSchema
 from kwika.modules.messaging.constants import EVENT_MESSAGE_SENT
 from kwika.modules.messaging.schemas import DirectMessageIn, MarkReadIn
-from kwika.modules.messaging.services import flows, messages
+from kwika.modules.messaging.services import changes, flows, receipts
 
 
 class ConversationRef(RequestSchema):
@@ -43,17 +43,17 @@ async def send_message(connection: Connection, data: Any) -> dict[str, Any]:
 
 async def typing(connection: Connection, data: Any) -> None:
     ref = ConversationRef.model_validate(_payload(data))
-    await messages.typing(connection.user_id, ref.conversation_id, True)
+    await changes.typing(connection.user_id, ref.conversation_id, True)
 
 
 async def stop_typing(connection: Connection, data: Any) -> None:
     ref = ConversationRef.model_validate(_payload(data))
-    await messages.typing(connection.user_id, ref.conversation_id, False)
+    await changes.typing(connection.user_id, ref.conversation_id, False)
 
 
 async def _read(connection: Connection, data: Any) -> dict[str, Any]:
     body = ReadIn.model_validate(_payload(data))
-    result = await messages.mark_read(connection.user_id, body.conversation_id, body.message_ids)
+    result = await receipts.mark_read(connection.user_id, body.conversation_id, body.message_ids)
     return result.model_dump(mode="json")
 
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 
 from kwika.core.pagination import PaginationMeta
-from kwika.core.schemas import RequestSchema, ResponseSchema
+from kwika.core.schemas import IdStr, RequestSchema, ResponseSchema
 from kwika.modules.messaging.constants import (
     MAX_ATTACHMENTS,
     MAX_CONTENT,
@@ -323,13 +323,13 @@ class EventOut(ResponseSchema):
 
 
 class ReactionOut(ResponseSchema):
-    user_id: str
+    user_id: IdStr
     emoji: str
     created_at: datetime
 
 
 class ReceiptOut(ResponseSchema):
-    user_id: str
+    user_id: IdStr
     read_at: datetime
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from beanie import Document, PydanticObjectId
-from pydantic import Field
+from beanie import PydanticObjectId
 from pymongo import ASCENDING, IndexModel
 
-from kwika.core import clock
+from kwika.core.documents import Timestamped
 
 
 def _key_index() -> IndexModel:
@@ -21,7 +20,7 @@ def _listing_index() -> IndexModel:
     return IndexModel([("deleted_at", ASCENDING), ("display_order", ASCENDING)])
 
 
-class EventType(Document):
+class EventType(Timestamped):
     key: str
     name: str
     description: str | None = None
@@ -29,8 +28,6 @@ class EventType(Document):
     color: str | None = None
     is_active: bool = True
     display_order: int = 0
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
     deleted_at: datetime | None = None
 
     class Settings:
@@ -39,7 +36,7 @@ class EventType(Document):
         indexes = [_key_index(), _listing_index()]
 
 
-class ServiceCategory(Document):
+class ServiceCategory(Timestamped):
     key: str
     name: str
     description: str | None = None
@@ -49,8 +46,6 @@ class ServiceCategory(Document):
     display_order: int = 0
     # Maintained by the catalogue through reference.adjust_service_count.
     service_count: int = 0
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
     deleted_at: datetime | None = None
 
     class Settings:
@@ -59,7 +54,7 @@ class ServiceCategory(Document):
         indexes = [_key_index(), _listing_index()]
 
 
-class ServiceType(Document):
+class ServiceType(Timestamped):
     key: str  # "<category key>/<type key>": names are unique within a category
     category_id: PydanticObjectId
     name: str
@@ -67,8 +62,6 @@ class ServiceType(Document):
     is_active: bool = True
     display_order: int = 0
     service_count: int = 0
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
     deleted_at: datetime | None = None
 
     class Settings:
@@ -81,7 +74,7 @@ class ServiceType(Document):
         ]
 
 
-class KycRequirement(Document):
+class KycRequirement(Timestamped):
     """A KYC document definition (seed 003 ``kyc_requirements``)."""
 
     key: str
@@ -91,8 +84,6 @@ class KycRequirement(Document):
     accepted_formats: list[str]
     max_file_size_mb: int = 5
     display_order: int = 0
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
     deleted_at: datetime | None = None
 
     class Settings:
@@ -101,15 +92,13 @@ class KycRequirement(Document):
         indexes = [_key_index(), _listing_index()]
 
 
-class ServiceTypeKyc(Document):
+class ServiceTypeKyc(Timestamped):
     """Seed 003 ``service_kyc_mapping``: a requirement applies to a service type."""
 
     key: str  # "<service type key>|<requirement key>"
     service_type_id: PydanticObjectId
     kyc_requirement_id: PydanticObjectId
     is_mandatory: bool = True
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
 
     class Settings:
         name = "reference_service_type_kyc"
@@ -123,15 +112,13 @@ class ServiceTypeKyc(Document):
         ]
 
 
-class Currency(Document):
+class Currency(Timestamped):
     key: str  # the ISO 4217 code
     code: str
     name: str
     symbol: str
     is_active: bool = True
     display_order: int = 0
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
     deleted_at: datetime | None = None
 
     class Settings:
@@ -140,7 +127,7 @@ class Currency(Document):
         indexes = [_key_index(), _listing_index()]
 
 
-class Country(Document):
+class Country(Timestamped):
     key: str  # the ISO 3166 alpha-2 code
     code: str
     name: str
@@ -148,8 +135,6 @@ class Country(Document):
     currency_code: str
     is_active: bool = True
     display_order: int = 0
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
     deleted_at: datetime | None = None
 
     class Settings:
@@ -158,14 +143,12 @@ class Country(Document):
         indexes = [_key_index(), _listing_index()]
 
 
-class Interest(Document):
+class Interest(Timestamped):
     key: str
     name: str
     icon: str | None = None
     is_active: bool = True
     display_order: int = 0
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
     deleted_at: datetime | None = None
 
     class Settings:
@@ -174,15 +157,13 @@ class Interest(Document):
         indexes = [_key_index(), _listing_index()]
 
 
-class EventTypeCategory(Document):
+class EventTypeCategory(Timestamped):
     """Seed 003 ``event_type_services``: a service category suits an event type (9.1.1
     recommendations, the relevance score's event-type match)."""
 
     key: str  # "<event type key>|<category key>"
     event_type_id: PydanticObjectId
     service_category_id: PydanticObjectId
-    created_at: datetime = Field(default_factory=clock.now)
-    updated_at: datetime = Field(default_factory=clock.now)
 
     class Settings:
         name = "reference_event_type_categories"

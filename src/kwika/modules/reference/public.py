@@ -8,15 +8,19 @@ their names, and callers creating something new should refuse inactive ones.
 from __future__ import annotations
 
 from bson import ObjectId
-from pydantic import BaseModel
 
-from kwika.core.errors import NotFound
+from kwika.core.schemas import ResponseSchema
 from kwika.modules.reference import service
 from kwika.modules.reference.documents import EventTypeCategory
+from kwika.modules.reference.exceptions import (
+    EventTypeNotFound,
+    ServiceCategoryNotFound,
+    ServiceTypeNotFound,
+)
 from kwika.modules.reference.schemas import KycRequirementOut
 
 
-class CategoryRef(BaseModel):
+class CategoryRef(ResponseSchema):
     id: str
     key: str
     name: str
@@ -24,7 +28,7 @@ class CategoryRef(BaseModel):
     is_active: bool
 
 
-class ServiceTypeRef(BaseModel):
+class ServiceTypeRef(ResponseSchema):
     id: str
     key: str
     name: str
@@ -33,7 +37,7 @@ class ServiceTypeRef(BaseModel):
     requires_kyc: bool
 
 
-class EventTypeRef(BaseModel):
+class EventTypeRef(ResponseSchema):
     id: str
     key: str
     name: str
@@ -55,8 +59,8 @@ async def get_category(category_id: str | ObjectId) -> CategoryRef:
     """404 ``Service category not found`` for unknown, malformed or deleted ids."""
     found = await service.find_category(_id(category_id))
     if found is None:
-        raise NotFound("Service category not found")
-    return CategoryRef.model_validate(found.model_dump())
+        raise ServiceCategoryNotFound()
+    return CategoryRef.of(found)
 
 
 async def category_by_key(key: str) -> CategoryRef | None:
@@ -72,8 +76,8 @@ async def get_service_type(service_type_id: str | ObjectId) -> ServiceTypeRef:
     """404 ``Service type not found`` for unknown, malformed or deleted ids."""
     found = await service.find_service_type(_id(service_type_id))
     if found is None:
-        raise NotFound("Service type not found")
-    return ServiceTypeRef.model_validate(found.model_dump())
+        raise ServiceTypeNotFound()
+    return ServiceTypeRef.of(found)
 
 
 async def get_event_type(event_type_id: str | ObjectId) -> EventTypeRef:
@@ -81,8 +85,8 @@ async def get_event_type(event_type_id: str | ObjectId) -> EventTypeRef:
     key = _id(event_type_id)
     found = next((e for e in await service.event_type_records() if e.id == key), None)
     if found is None:
-        raise NotFound("Event type not found")
-    return EventTypeRef.model_validate(found.model_dump())
+        raise EventTypeNotFound()
+    return EventTypeRef.of(found)
 
 
 async def event_types_for_category(category_id: str | ObjectId) -> list[str]:
@@ -104,7 +108,7 @@ async def kyc_requirements_for(service_type_id: str | ObjectId) -> list[KycRequi
     404 for an unknown service type."""
     service_type = await get_service_type(service_type_id)
     return [
-        KycRequirementRef.model_validate(m.model_dump())
+        KycRequirementRef.of(m)
         for m in await service.kyc_mapping_records()
         if m.service_type_id == service_type.id
     ]

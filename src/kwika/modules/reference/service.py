@@ -15,8 +15,9 @@ from pydantic import BaseModel
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
-from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from kwika.core.errors import ValidationFailed
 from kwika.core.ids import parse_id, try_parse_id
+from kwika.core.schemas import ResponseSchema
 from kwika.modules.reference import cache
 from kwika.modules.reference.documents import (
     Country,
@@ -27,6 +28,21 @@ from kwika.modules.reference.documents import (
     ServiceCategory,
     ServiceType,
     ServiceTypeKyc,
+)
+from kwika.modules.reference.exceptions import (
+    AlreadyExists,
+    CountryExists,
+    CountryNotFound,
+    CurrencyExists,
+    CurrencyNotFound,
+    DefaultCurrency,
+    InUse,
+    KycAlreadyMapped,
+    KycMappingNotFound,
+    NameTaken,
+    RecordNotFound,
+    ServiceCategoryNotFound,
+    ServiceTypeNotFound,
 )
 from kwika.modules.reference.schemas import (
     CountryIn,
@@ -61,7 +77,7 @@ from kwika.modules.reference.schemas import (
     ServiceTypeUpdate,
 )
 
-R = TypeVar("R", bound=BaseModel)
+R = TypeVar("R", bound=ResponseSchema)
 D = TypeVar("D", bound=Document)
 
 _LIVE: dict[str, Any] = {"deleted_at": None}
@@ -183,7 +199,7 @@ async def interest_records() -> list[InterestRecord]:
 
 
 def _public(records: Sequence[BaseModel], out: type[R]) -> list[R]:
-    return [out.model_validate(r.model_dump()) for r in records if getattr(r, "is_active", True)]
+    return [out.of(r) for r in records if getattr(r, "is_active", True)]
 
 
 async def _public_list(name: str, records: Any, out: type[R]) -> list[R]:
@@ -212,7 +228,7 @@ async def find_service_type(service_type_id: str) -> ServiceTypeRecord | None:
 async def service_types_in(category_id: str) -> list[ServiceTypeOut]:
     category = await find_category(category_id)
     if category is None or not category.is_active:
-        raise NotFound("Service category not found")
+        raise ServiceCategoryNotFound()
     types = [t for t in await service_type_records() if t.category_id == category_id]
     return _public(types, ServiceTypeOut)
 
@@ -220,9 +236,9 @@ async def service_types_in(category_id: str) -> list[ServiceTypeOut]:
 async def kyc_for(service_type_id: str) -> list[KycRequirementOut]:
     service_type = await find_service_type(service_type_id)
     if service_type is None or not service_type.is_active:
-        raise NotFound("Service type not found")
+        raise ServiceTypeNotFound()
     mappings = [m for m in await kyc_mapping_records() if m.service_type_id == service_type_id]
-    return [KycRequirementOut.model_validate(m.model_dump()) for m in mappings]
+    return [KycRequirementOut.of(m) for m in mappings]
 
 
 def default_currency() -> str:
@@ -233,7 +249,7 @@ async def currencies() -> list[CurrencyOut]:
     async def build() -> list[CurrencyOut]:
         default = default_currency()
         return [
-            CurrencyOut.model_validate({**c.model_dump(), "is_default": c.code == default})
+            CurrencyOut.of(c, is_default=c.code == default)
             for c in await currency_records()
             if c.is_active
         ]
@@ -255,7 +271,7 @@ async def interests() -> list[InterestOut]:
 async def _find(document: type[D], object_id: str, what: str) -> D:
     found = await document.find_one({"_id": parse_id(object_id, what), **_LIVE})
     if found is None:
-        raise NotFound(f"{what} not found")
+        raise RecordNotFound(what)
     return found
 
 
@@ -275,11 +291,7 @@ async def _ensure_unique_name(
     if exclude is not None:
         query["_id"] = {"$ne": exclude}
     if await document.find_one(query) is not None:
-        raise Conflict(
-            f"{what} already exists",
-            code="DUPLICATE",
-            errors=[FieldError("name", f"A {what.lower()} with this name already exists")],
-        )
+        raise NameTaken(what)
 
 
 async def _free_key(document: type[Document], key: str) -> str:
@@ -293,7 +305,7 @@ async def _insert(item: D) -> D:
     try:
         await item.insert()
     except DuplicateKeyError as exc:
-        raise Conflict("Already exists", code="DUPLICATE") from exc
+        raise AlreadyExists() from exc
     await cache.invalidate()
     return item
 
@@ -377,7 +389,7 @@ async def delete_category(category_id: str) -> None:
         {"category_id": item.id, "service_count": {"$gt": 0}, **_LIVE}
     )
     if in_use:
-        raise Conflict("Services use this category; move them first", code="IN_USE")
+        raise InUse("category")
     types = await ServiceType.find({"category_id": item.id, **_LIVE}).to_list()
     await _soft_delete(ServiceType, {"category_id": item.id})
     await ServiceTypeKyc.get_motor_collection().delete_many(
@@ -422,7 +434,7 @@ async def update_service_type(service_type_id: str, data: ServiceTypeUpdate) -> 
 async def delete_service_type(service_type_id: str) -> None:
     item = await _find(ServiceType, service_type_id, "Service type")
     if item.service_count > 0:
-        raise Conflict("Services use this service type; move them first", code="IN_USE")
+        raise InUse("service type")
     await ServiceTypeKyc.get_motor_collection().delete_many({"service_type_id": item.id})
     await _soft_delete(ServiceType, {"_id": item.id})
     await cache.invalidate()
@@ -476,11 +488,7 @@ async def add_service_type_kyc(service_type_id: str, data: KycMappingIn) -> KycM
     try:
         await mapping.insert()
     except DuplicateKeyError:
-        raise Conflict(
-            "This requirement already applies to the service type",
-            code="DUPLICATE",
-            errors=[FieldError("kyc_requirement_id", "Already mapped")],
-        ) from None
+        raise KycAlreadyMapped() from None
     await cache.invalidate()
     return _record_of(
         requirement,
@@ -499,7 +507,7 @@ async def remove_service_type_kyc(service_type_id: str, mapping_id: str) -> None
         }
     )
     if result.deleted_count != 1:
-        raise NotFound("KYC mapping not found")
+        raise KycMappingNotFound()
     await cache.invalidate()
 
 
@@ -513,11 +521,7 @@ async def list_currencies() -> list[CurrencyRecord]:
 async def create_currency(data: CurrencyIn) -> CurrencyRecord:
     code = data.code.upper()
     if await Currency.find_one({"key": code}) is not None:
-        raise Conflict(
-            "Currency already exists",
-            code="DUPLICATE",
-            errors=[FieldError("code", "This currency already exists")],
-        )
+        raise CurrencyExists()
     item = await _insert(Currency(key=code, **{**data.model_dump(), "code": code}))
     return _record_of(item, CurrencyRecord)
 
@@ -525,9 +529,9 @@ async def create_currency(data: CurrencyIn) -> CurrencyRecord:
 async def update_currency(code: str, data: CurrencyUpdate) -> CurrencyRecord:
     item = await Currency.find_one({"key": code.upper(), **_LIVE})
     if item is None:
-        raise NotFound("Currency not found")
+        raise CurrencyNotFound()
     if data.is_active is False and item.code == default_currency():
-        raise Conflict("The default currency cannot be deactivated", code="DEFAULT_CURRENCY")
+        raise DefaultCurrency()
     return _record_of(await _apply(Currency, item, data), CurrencyRecord)
 
 
@@ -543,11 +547,7 @@ async def _check_currency(code: str | None) -> None:
 async def create_country(data: CountryIn) -> CountryRecord:
     code = data.code.upper()
     if await Country.find_one({"key": code}) is not None:
-        raise Conflict(
-            "Country already exists",
-            code="DUPLICATE",
-            errors=[FieldError("code", "This country already exists")],
-        )
+        raise CountryExists()
     await _check_currency(data.currency_code)
     values = {**data.model_dump(), "code": code, "currency_code": data.currency_code.upper()}
     item = await _insert(Country(key=code, **values))
@@ -557,7 +557,7 @@ async def create_country(data: CountryIn) -> CountryRecord:
 async def update_country(code: str, data: CountryUpdate) -> CountryRecord:
     item = await Country.find_one({"key": code.upper(), **_LIVE})
     if item is None:
-        raise NotFound("Country not found")
+        raise CountryNotFound()
     await _check_currency(data.currency_code)
     if data.currency_code:
         data = data.model_copy(update={"currency_code": data.currency_code.upper()})

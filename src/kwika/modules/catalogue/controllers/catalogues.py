@@ -110,7 +110,8 @@ class CataloguesController(Controller):
         company_id: FromPath[str],
         data: JSONBody[CategoryBulkIn],
     ) -> Envelope[CategoryBulkOut]:
-        """Seed 000 1.4: `categories: [{name, description}]` (1 to 100). Each is matched to
+        # Seed 000 1.4.
+        """`categories: [{name, description}]` (1 to 100). Each is matched to
         the company's categories by name, case-insensitively: new names are `created`,
         known ones `updated` (their spelling follows the request; a `description` left out
         is kept). A name twice in one request is a 400 on the repeat."""

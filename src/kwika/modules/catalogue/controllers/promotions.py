@@ -11,6 +11,7 @@ from kwika.core.auth import Client, CurrentPrincipal, OptionalPrincipal, require
 from kwika.core.envelope import Envelope, errors, ok
 from kwika.core.forms import FormAsJson
 from kwika.core.pagination import Paging
+from kwika.modules.catalogue.constants import PromotionStatusFilter
 from kwika.modules.catalogue.schemas import (
     PromotionIn,
     PromotionOut,
@@ -37,7 +38,8 @@ class PromotionsController(Controller):
     async def create_promotion(
         self, principal: CurrentPrincipal, data: JSONBody[PromotionIn], client: Client
     ) -> Envelope[PromotionOut]:
-        """Seed 000 1.5, for one of your companies (`company_id`, 404 if not yours):
+        # Seed 000 1.5.
+        """For one of your companies (`company_id`, 404 if not yours):
         `name`, `category`, `address`, `latitude`/`longitude`, `start_date`, `end_date`
         (a date means the whole day in UTC; the end is after the start, in the future, at
         most 366 days later), `price` and `currency` (default TZS). An image with
@@ -57,10 +59,7 @@ class PromotionsController(Controller):
         self,
         principal: CurrentPrincipal,
         paging: Paging,
-        status: Annotated[
-            str | None,
-            QueryParameter(description="scheduled, active, expired, inactive or all"),
-        ] = None,
+        status: Annotated[PromotionStatusFilter | None, QueryParameter()] = None,
         company_id: Annotated[str | None, QueryParameter(description="One company's")] = None,
     ) -> Envelope[PromotionsPage]:
         """Newest first, each with its `status`."""

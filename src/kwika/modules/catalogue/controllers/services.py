@@ -1,5 +1,6 @@
-"""Seed 003 modules 7 and 8: the vendor dashboard's services, their images, KYC documents
-and packages. Everything here is the owner's: another provider's service is 404."""
+"""Seed 003 module 7: the vendor dashboard's services and their images (their KYC
+documents: ``service_kyc``; packages: ``service_packages``), and a service's public page.
+Everything here is the owner's: another provider's service is 404."""
 
 from __future__ import annotations
 
@@ -10,20 +11,19 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
-from kwika.core.forms import FormAsJson, FormWithFiles, uploaded_files
+from kwika.core.forms import FormWithFiles, uploaded_files
 from kwika.core.ids import parse_id
 from kwika.core.openapi import described
 from kwika.core.pagination import Paging
+from kwika.core.query import SortOrder
+from kwika.modules.catalogue.constants import (
+    ServiceKind,
+    ServiceSortBy,
+    ServiceStatusFilter,
+    VerificationFilter,
+)
 from kwika.modules.catalogue.schemas import (
     ImagesIn,
-    KycRequirementStatusOut,
-    KycResubmitIn,
-    KycStatusOut,
-    KycUploadIn,
-    PackageIn,
-    PackageOut,
-    PackageReorderIn,
-    PackageUpdateIn,
     ServiceDetailOut,
     ServiceIn,
     ServiceOut,
@@ -33,7 +33,7 @@ from kwika.modules.catalogue.schemas import (
 )
 from kwika.modules.catalogue.services import images, kyc, listings, packages, public_pages
 from kwika.modules.catalogue.services.views import service_out
-from kwika.modules.catalogue.uploads import KYC_BODY_LIMIT, SERVICE_BODY_LIMIT
+from kwika.modules.catalogue.uploads import SERVICE_BODY_LIMIT
 
 BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
@@ -54,26 +54,20 @@ class UserServicesController(Controller):
         self,
         principal: CurrentPrincipal,
         paging: Paging,
-        status: Annotated[
-            str | None, QueryParameter(description="active, inactive, suspended or all")
-        ] = None,
-        verification_status: Annotated[
-            str | None,
-            QueryParameter(description="unverified, pending, verified, rejected or all"),
-        ] = None,
+        status: Annotated[ServiceStatusFilter | None, QueryParameter()] = None,
+        verification_status: Annotated[VerificationFilter | None, QueryParameter()] = None,
         category_id: Annotated[
             str | None, QueryParameter(description="A service category (reference) id")
         ] = None,
-        kind: Annotated[str | None, QueryParameter(description="service or experience")] = None,
+        kind: Annotated[ServiceKind | None, QueryParameter()] = None,
         company_id: Annotated[str | None, QueryParameter(description="One company's")] = None,
         catalogue_id: Annotated[str | None, QueryParameter(description="One catalogue's")] = None,
-        sort_by: Annotated[
-            str, QueryParameter(description="created_at, title, rating, review_count")
-        ] = "created_at",
-        sort_order: Annotated[str, QueryParameter(description="asc or desc")] = "desc",
+        sort_by: Annotated[ServiceSortBy, QueryParameter()] = "created_at",
+        sort_order: Annotated[SortOrder, QueryParameter()] = "desc",
     ) -> Envelope[ServicesPage]:
-        """Seed 003 7.1: your services and experiences with a `summary` of all of them
-        (`items` and seed 003's `services` hold the same page)."""
+        # Seed 003 7.1 (its clients read `services`).
+        """Your services and experiences with a `summary` of all of them
+        (`items` and `services` hold the same page)."""
         return ok(
             await listings.list_mine(
                 principal,
@@ -120,11 +114,12 @@ class UserServicesController(Controller):
         data: JSONBody[ServiceIn],
         client: Client,
     ) -> Envelope[ServiceOut]:
-        """Seed 003 7.3 as multipart (fields plus up to 10 `images`, 10 MB each, 5 per
+        # Seed 003 7.3; `name`, `price` and the optional type are seed 000's.
+        """As multipart (fields plus up to 10 `images`, 10 MB each, 5 per
         request) or JSON (`image_ids` of images uploaded first with context `service_image`).
-        Required: `title` (or seed 000 `name`), `description`, and a price that fits
-        `price_type` (`fixed`/`starting_from`: `min_price` or seed 000 `price`; `range`: both
-        `min_price` and `max_price`). `service_type_id` (seed 000's optional type) sets
+        Required: `title` (or `name`), `description`, and a price that fits
+        `price_type` (`fixed`/`starting_from`: `min_price` or `price`; `range`: both
+        `min_price` and `max_price`). `service_type_id` (optional) sets
         `service_category_id`. `company_id`, `catalogue_id` and `category_id` must be yours
         and of one company (404 otherwise). `kind: experience` is for guides (403
         `GUIDE_REQUIRED`). Needs a provider profile (403 `PROVIDER_PROFILE_REQUIRED`)."""
@@ -142,7 +137,8 @@ class UserServicesController(Controller):
     async def get_service(
         self, principal: CurrentPrincipal, service_id: FromPath[str]
     ) -> Envelope[ServiceDetailOut]:
-        """Seed 003 7.2: with its `packages` and `kyc_status`."""
+        # Seed 003 7.2.
+        """With its `packages` and `kyc_status`."""
         service = await listings.get_mine(principal, service_id)
         out = await service_out(service)
         detail = ServiceDetailOut(
@@ -167,7 +163,8 @@ class UserServicesController(Controller):
         data: JSONBody[ServiceUpdateIn],
         client: Client,
     ) -> Envelope[ServiceOut]:
-        """Seed 003 7.4: send only what changes (`null` clears an optional field). Images:
+        # Seed 003 7.4.
+        """Send only what changes (`null` clears an optional field). Images:
         new `images` files or `image_ids` are added, `remove_images` (ids) removed,
         `primary_image_id` becomes the primary. `status`: `active` or `inactive` (a service
         our team suspended: 409 `SERVICE_SUSPENDED`). The service type cannot change once
@@ -188,7 +185,8 @@ class UserServicesController(Controller):
     async def delete_service(
         self, principal: CurrentPrincipal, service_id: FromPath[str], client: Client
     ) -> Envelope[None]:
-        """Seed 003 7.5: with its packages, images and KYC documents. While it has active
+        # Seed 003 7.5.
+        """With its packages, images and KYC documents. While it has active
         bookings: 409 `IN_USE` (`data.active_bookings`)."""
         await listings.delete(principal, service_id, client)
         return ok(None, "Service deleted successfully")
@@ -250,174 +248,6 @@ class UserServicesController(Controller):
             "Primary image updated",
         )
 
-    # ------------------------------------------------------------ KYC
-
-    @get("/{service_id:str}/kyc", summary="My service's KYC", responses=errors(401, 404))
-    async def kyc_status(
-        self, principal: CurrentPrincipal, service_id: FromPath[str]
-    ) -> Envelope[KycStatusOut]:
-        """Seed 003 7.6: every requirement of the service's type with its accepted formats,
-        size and the state of your document (`not_submitted`, `pending`, `approved`,
-        `rejected`). `progress` is the share of required documents approved."""
-        return ok(await kyc.get_status(principal, service_id), "KYC status retrieved successfully")
-
-    @post(
-        "/{service_id:str}/kyc",
-        summary="Upload a KYC document",
-        middleware=[FormWithFiles("document")],
-        request_max_body_size=KYC_BODY_LIMIT,
-        responses=errors(401, 404, 409, 413),
-    )
-    async def upload_kyc(
-        self,
-        principal: CurrentPrincipal,
-        service_id: FromPath[str],
-        request: Request[Any, Any, Any],
-        data: JSONBody[KycUploadIn],
-    ) -> Envelope[KycRequirementStatusOut]:
-        """Seed 003 7.7, multipart `kyc_requirement_id`, `document`, `notes` (or JSON with
-        `file_id` of a `kyc_document` upload). The file must be one of the requirement's
-        `accepted_formats` (read from its content) and within `max_file_size_mb`: otherwise
-        400 on `document`. One document per requirement: a second is 409
-        `KYC_ALREADY_SUBMITTED` (resubmit with PUT)."""
-        return ok(
-            await kyc.upload(principal, service_id, data, _first(request, "document")),
-            "Document uploaded successfully",
-        )
-
-    @delete(
-        "/{service_id:str}/kyc/{kyc_id:str}",
-        status_code=200,
-        summary="Remove a KYC document",
-        responses=errors(401, 404, 409),
-    )
-    async def remove_kyc(
-        self, principal: CurrentPrincipal, service_id: FromPath[str], kyc_id: FromPath[str]
-    ) -> Envelope[None]:
-        """Seed 003 7.8. `kyc_id` is the requirement id (or the document id). An approved
-        document cannot be removed: 409 `KYC_DOCUMENT_APPROVED`. The
-        file goes with the document unless another of the service's documents names it."""
-        await kyc.remove(principal, service_id, kyc_id)
-        return ok(None, "Document removed successfully")
-
-    @put(
-        "/{service_id:str}/kyc/{kyc_id:str}",
-        summary="Resubmit a KYC document",
-        middleware=[FormWithFiles("document")],
-        request_max_body_size=KYC_BODY_LIMIT,
-        responses=errors(401, 404, 409, 413),
-    )
-    async def resubmit_kyc(
-        self,
-        principal: CurrentPrincipal,
-        service_id: FromPath[str],
-        kyc_id: FromPath[str],
-        request: Request[Any, Any, Any],
-        data: JSONBody[KycResubmitIn],
-    ) -> Envelope[KycRequirementStatusOut]:
-        """Seed 003 7.9: a new `document` (or `file_id`) for a rejected or pending one; it
-        is pending again and `resubmit_count` grows. Approved: 409."""
-        return ok(
-            await kyc.resubmit(principal, service_id, kyc_id, data, _first(request, "document")),
-            "Document resubmitted successfully",
-        )
-
-    # ------------------------------------------------------------ packages
-
-    @get(
-        "/{service_id:str}/packages",
-        summary="My service's packages",
-        responses=errors(401, 404),
-    )
-    async def list_packages(
-        self, principal: CurrentPrincipal, service_id: FromPath[str]
-    ) -> Envelope[list[PackageOut]]:
-        """Seed 003 8.1, in `display_order`."""
-        return ok(
-            await packages.list_packages(principal, service_id),
-            "Packages retrieved successfully",
-        )
-
-    @post(
-        "/{service_id:str}/packages",
-        summary="Create a package",
-        opt=described(
-            request={
-                "name": "Gold",
-                "description": "Two photographers, ten hours",
-                "price": "120000",
-                "duration_hours": 10,
-                "photographers_count": 2,
-                "features": ["Engagement shoot", "Printed album"],
-                "deliverables": ["400 edited photos"],
-                "turnaround_days": 21,
-                "is_popular": True,
-            }
-        ),
-        middleware=[FormAsJson()],
-        responses=errors(401, 404),
-    )
-    async def create_package(
-        self, principal: CurrentPrincipal, service_id: FromPath[str], data: JSONBody[PackageIn]
-    ) -> Envelope[PackageOut]:
-        """Seed 003 8.2: priced in the service's currency; `features` needs at least one
-        item; `compare_at_price` (the price before a discount) is not below `price`. Without
-        `display_order` the package goes last. At most 20 per service."""
-        return ok(
-            await packages.create(principal, service_id, data), "Package created successfully"
-        )
-
-    @put(
-        "/{service_id:str}/packages/reorder",
-        summary="Reorder packages",
-        responses=errors(401, 404),
-    )
-    async def reorder_packages(
-        self,
-        principal: CurrentPrincipal,
-        service_id: FromPath[str],
-        data: JSONBody[PackageReorderIn],
-    ) -> Envelope[list[PackageOut]]:
-        """Seed 003 8.5: `order: [{package_id, display_order}]`. Every id must be a package
-        of this service, each once (400 on `order.N.package_id`); packages left out keep
-        their order. Answers the packages in their new order."""
-        return ok(
-            await packages.reorder(principal, service_id, data),
-            "Packages reordered successfully",
-        )
-
-    @put(
-        "/{service_id:str}/packages/{package_id:str}",
-        summary="Update a package",
-        middleware=[FormAsJson()],
-        responses=errors(401, 404),
-    )
-    async def update_package(
-        self,
-        principal: CurrentPrincipal,
-        service_id: FromPath[str],
-        package_id: FromPath[str],
-        data: JSONBody[PackageUpdateIn],
-    ) -> Envelope[PackageOut]:
-        """Seed 003 8.3: send only what changes."""
-        return ok(
-            await packages.update(principal, service_id, package_id, data),
-            "Package updated successfully",
-        )
-
-    @delete(
-        "/{service_id:str}/packages/{package_id:str}",
-        status_code=200,
-        summary="Delete a package",
-        responses=errors(401, 404, 409),
-    )
-    async def delete_package(
-        self, principal: CurrentPrincipal, service_id: FromPath[str], package_id: FromPath[str]
-    ) -> Envelope[None]:
-        """Seed 003 8.4. While it has active bookings: 409 `IN_USE`."""
-        await packages.delete(principal, service_id, package_id)
-        return ok(None, "Package deleted successfully")
-
 
 class PublicServiceController(Controller):
     path = "/services"
@@ -425,7 +255,8 @@ class PublicServiceController(Controller):
 
     @get("/{service_id:str}", summary="A service's public page", responses=errors(404))
     async def get_service(self, service_id: FromPath[str]) -> Envelope[ServicePageOut]:
-        """Seed 003 9.2: an active service as anyone sees it (images, prices, packages,
+        # Seed 003 9.2.
+        """An active service as anyone sees it (images, prices, packages,
         provider). Inactive, deleted and unknown services are 404. Served from a cache that
         every change of the service invalidates; each view counts for the ranking of
         featured services."""

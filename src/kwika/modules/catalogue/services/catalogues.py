@@ -10,14 +10,20 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock
-from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
-from kwika.core.ids import id_of, parse_id
+from kwika.core.errors import FieldError, ValidationFailed
+from kwika.core.ids import parse_id
 from kwika.core.pagination import Page, PageParams
 from kwika.core.text import search_key
 from kwika.core.tokens import Principal
 from kwika.modules import providers
 from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.documents import Catalogue, Category, Service
+from kwika.modules.catalogue.exceptions import (
+    CatalogueNameTaken,
+    CatalogueNotFound,
+    CategoryNameTaken,
+    CategoryNotFound,
+)
 from kwika.modules.catalogue.schemas import (
     CatalogueIn,
     CatalogueOut,
@@ -30,24 +36,13 @@ from kwika.modules.catalogue.schemas import (
 )
 from kwika.modules.catalogue.services.views import catalogue_out, category_out
 
-CATALOGUE_TAKEN = "This company already has a catalogue with this name"
-CATEGORY_TAKEN = "This company already has a category with this name"
-
-
-def _category_taken() -> Conflict:
-    return Conflict(CATEGORY_TAKEN, code="DUPLICATE", errors=[FieldError("name", CATEGORY_TAKEN)])
-
-
-def _catalogue_taken() -> Conflict:
-    return Conflict(CATALOGUE_TAKEN, code="DUPLICATE", errors=[FieldError("name", CATALOGUE_TAKEN)])
-
 
 async def owned_catalogue(owner_id: ObjectId, catalogue_id: str | ObjectId) -> Catalogue:
     catalogue = await Catalogue.find_one(
         {"_id": parse_id(catalogue_id, "Catalogue"), "owner_id": owner_id}
     )
     if catalogue is None:
-        raise NotFound("Catalogue not found")
+        raise CatalogueNotFound()
     return catalogue
 
 
@@ -56,7 +51,7 @@ async def owned_category(owner_id: ObjectId, category_id: str | ObjectId) -> Cat
         {"_id": parse_id(category_id, "Category"), "owner_id": owner_id}
     )
     if category is None:
-        raise NotFound("Category not found")
+        raise CategoryNotFound()
     return category
 
 
@@ -82,7 +77,7 @@ async def create_catalogue(
     company = await providers.get_owned_company(principal.id, company_id)
     name_key = search_key(data.name) or data.name
     if await Catalogue.find_one({"company_id": ObjectId(company.id), "name_key": name_key}):
-        raise _catalogue_taken()
+        raise CatalogueNameTaken()
     catalogue = Catalogue(
         owner_id=principal.id,
         company_id=ObjectId(company.id),
@@ -95,7 +90,7 @@ async def create_catalogue(
     try:
         await catalogue.insert()
     except DuplicateKeyError:
-        raise _catalogue_taken() from None
+        raise CatalogueNameTaken() from None
     return catalogue_out(catalogue)
 
 
@@ -134,7 +129,7 @@ async def update_catalogue(
             {"company_id": catalogue.company_id, "name_key": name_key, "_id": {"$ne": catalogue.id}}
         )
         if clash:
-            raise _catalogue_taken()
+            raise CatalogueNameTaken()
         changes.update(name=data.name, name_key=name_key)
     if "description" in sent:
         changes["description"] = data.description
@@ -147,8 +142,8 @@ async def update_catalogue(
             {"_id": catalogue.id, "owner_id": principal.id}, {"$set": changes}
         )
     except DuplicateKeyError:
-        raise _catalogue_taken() from None
-    updated = await owned_catalogue(principal.id, id_of(catalogue))
+        raise CatalogueNameTaken() from None
+    updated = await owned_catalogue(principal.id, catalogue.id)  # type: ignore[arg-type]
     counts = await _count_services([updated.id])
     return catalogue_out(updated, counts.get(str(updated.id), 0))
 
@@ -196,7 +191,7 @@ async def create_category(principal: Principal, company_id: str, data: CategoryI
     company = await providers.get_owned_company(principal.id, company_id)
     name_key = search_key(data.name) or data.name
     if await Category.find_one({"company_id": ObjectId(company.id), "name_key": name_key}):
-        raise _category_taken()
+        raise CategoryNameTaken()
     category = Category(
         owner_id=principal.id,
         company_id=ObjectId(company.id),
@@ -207,7 +202,7 @@ async def create_category(principal: Principal, company_id: str, data: CategoryI
     try:
         await category.insert()
     except DuplicateKeyError:
-        raise _category_taken() from None
+        raise CategoryNameTaken() from None
     return category_out(category)
 
 
@@ -226,7 +221,7 @@ async def update_category(
             {"company_id": category.company_id, "name_key": name_key, "_id": {"$ne": category.id}}
         )
         if clash:
-            raise _category_taken()
+            raise CategoryNameTaken()
         changes.update(name=data.name, name_key=name_key)
     if "description" in sent:
         changes["description"] = data.description
@@ -235,8 +230,8 @@ async def update_category(
             {"_id": category.id, "owner_id": principal.id}, {"$set": changes}
         )
     except DuplicateKeyError:
-        raise _category_taken() from None
-    return category_out(await owned_category(principal.id, id_of(category)))
+        raise CategoryNameTaken() from None
+    return category_out(await owned_category(principal.id, category.id))  # type: ignore[arg-type]
 
 
 async def bulk_categories(

@@ -11,12 +11,13 @@ from bson import ObjectId
 from litestar.datastructures import UploadFile
 
 from kwika.core import clock
-from kwika.core.errors import Conflict, NotFound, ValidationFailed
+from kwika.core.errors import ValidationFailed
 from kwika.core.tokens import Principal
 from kwika.modules import media
 from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.constants import MAX_SERVICE_IMAGES, SERVICE_IMAGE_CONTEXTS
 from kwika.modules.catalogue.documents import Service, ServiceImage
+from kwika.modules.catalogue.exceptions import ImageNotFound, ImagesChanged, ServiceNotFound
 from kwika.modules.catalogue.schemas import ServiceOut
 from kwika.modules.catalogue.services.views import service_out
 
@@ -123,7 +124,7 @@ async def change_images(
     for _ in range(CAS_ATTEMPTS):
         service = await Service.find_one({"_id": service_id, "owner_id": owner_id})
         if service is None:
-            raise NotFound("Service not found")
+            raise ServiceNotFound()
         new = change(list(service.images))
         result = await Service.get_motor_collection().update_one(
             {"_id": service_id, "owner_id": owner_id, "images_version": service.images_version},
@@ -139,7 +140,7 @@ async def change_images(
             updated = await Service.get(service_id)
             assert updated is not None
             return updated, gone
-    raise Conflict("The images changed meanwhile; please try again", code="CONCURRENT_UPDATE")
+    raise ImagesChanged()
 
 
 async def retire(service_id: ObjectId, images: list[ServiceImage]) -> None:
@@ -150,7 +151,7 @@ async def retire(service_id: ObjectId, images: list[ServiceImage]) -> None:
 async def _owned(principal: Principal, service_id: ObjectId) -> Service:
     service = await Service.find_one({"_id": service_id, "owner_id": principal.id})
     if service is None:
-        raise NotFound("Service not found")
+        raise ServiceNotFound()
     return service
 
 
@@ -183,7 +184,7 @@ async def add_images(
 async def remove_image(principal: Principal, service_id: ObjectId, image_id: str) -> ServiceOut:
     def drop(images: list[ServiceImage]) -> list[ServiceImage]:
         if image_id not in {image.id for image in images}:
-            raise NotFound("Image not found")
+            raise ImageNotFound()
         return arranged([image for image in images if image.id != image_id])
 
     updated, gone = await change_images(service_id, principal.id, drop)
@@ -194,7 +195,7 @@ async def remove_image(principal: Principal, service_id: ObjectId, image_id: str
 async def set_primary(principal: Principal, service_id: ObjectId, image_id: str) -> ServiceOut:
     def promote(images: list[ServiceImage]) -> list[ServiceImage]:
         if image_id not in {image.id for image in images}:
-            raise NotFound("Image not found")
+            raise ImageNotFound()
         return arranged(images, image_id)
 
     updated, _ = await change_images(service_id, principal.id, promote)

@@ -1,6 +1,6 @@
 """KYC documents of a service (seed 003 7.6-7.9): one document per requirement of the
 service's type (reference module), in the formats and size the requirement accepts; staff
-approve or reject each (admin issue: :func:`kyc_queue`, :func:`approve_document`...).
+approve or reject each (``kyc_review``).
 Approved documents cannot be removed or replaced; a rejected one can be sent again
 (``resubmit_count``). The service's ``verification_status`` follows its documents."""
 
@@ -15,18 +15,22 @@ from pymongo.errors import DuplicateKeyError
 from kwika.core import clock
 from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from kwika.core.ids import id_of, parse_id
-from kwika.core.pagination import PageParams
 from kwika.core.tokens import Principal
 from kwika.modules import activity, media, reference
 from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.constants import KYC_CONTEXTS
 from kwika.modules.catalogue.documents import KycDocument, Service
+from kwika.modules.catalogue.exceptions import (
+    KycAlreadySubmitted,
+    KycApprovedStays,
+    KycDocumentApproved,
+    KycDocumentChanged,
+    KycDocumentNotFound,
+)
 from kwika.modules.catalogue.schemas import (
-    KycQueuePage,
     KycRequirementStatusOut,
     KycResubmitIn,
     KycStatusOut,
-    KycSubmissionOut,
     KycSummaryItem,
     KycSummaryOut,
     KycUploadIn,
@@ -49,7 +53,7 @@ async def _let_go(service: Service, file_id: Any, *, delete_if_unused: bool = Fa
     await media.release(file_id, _use(service), delete_if_unused=delete_if_unused)
 
 
-async def _requirements(service: Service) -> list[reference.KycRequirementRef]:
+async def requirements_of(service: Service) -> list[reference.KycRequirementRef]:
     if service.service_type_id is None:
         return []
     try:
@@ -58,7 +62,7 @@ async def _requirements(service: Service) -> list[reference.KycRequirementRef]:
         return []
 
 
-async def _documents(service_id: Any) -> dict[str, KycDocument]:
+async def documents_by_requirement(service_id: Any) -> dict[str, KycDocument]:
     found = await KycDocument.find({"service_id": service_id}).to_list()
     return {str(document.kyc_requirement_id): document for document in found}
 
@@ -163,15 +167,15 @@ def _status_item(
     )
 
 
-async def _items(service: Service) -> list[KycRequirementStatusOut]:
-    requirements = await _requirements(service)
-    documents = await _documents(service.id)
+async def requirement_items(service: Service) -> list[KycRequirementStatusOut]:
+    requirements = await requirements_of(service)
+    documents = await documents_by_requirement(service.id)
     files = await media.get_many([d.file_id for d in documents.values()])
     return [_status_item(r, documents.get(r.id), files) for r in requirements]
 
 
 async def status_of(service: Service) -> KycStatusOut:
-    items = await _items(service)
+    items = await requirement_items(service)
     submitted = [i.submitted_at for i in items if i.submitted_at]
     touched = [i.reviewed_at or i.submitted_at for i in items if i.submitted_at]
     return KycStatusOut(
@@ -185,8 +189,8 @@ async def status_of(service: Service) -> KycStatusOut:
 
 
 async def summary_of(service: Service) -> KycSummaryOut:
-    requirements = await _requirements(service)
-    documents = await _documents(service.id)
+    requirements = await requirements_of(service)
+    documents = await documents_by_requirement(service.id)
     return KycSummaryOut(
         overall_status=service.verification_status,
         progress=service.verification_progress,
@@ -209,8 +213,8 @@ async def refresh(service_id: ObjectId) -> None:
     service = await Service.get(service_id)
     if service is None:
         return
-    requirements = await _requirements(service)
-    documents = await _documents(service.id)
+    requirements = await requirements_of(service)
+    documents = await documents_by_requirement(service.id)
     required = [r for r in requirements if r.is_required]
     states = {r.id: documents[r.id].status for r in requirements if r.id in documents}
     approved = sum(1 for r in required if states.get(r.id) == "approved")
@@ -248,7 +252,7 @@ async def upload(
         raise ValidationFailed.single(
             "kyc_requirement_id", "Choose the service's type first: its KYC depends on it"
         )
-    requirement = _requirement(await _requirements(service), data.kyc_requirement_id)
+    requirement = _requirement(await requirements_of(service), data.kyc_requirement_id)
     existing = await KycDocument.find_one(
         {"service_id": service.id, "kyc_requirement_id": ObjectId(requirement.id)}
     )
@@ -270,9 +274,7 @@ async def upload(
             await media.delete(file.id)
         else:
             await _let_go(service, file.id)
-        raise Conflict(
-            "A document was already sent for this requirement", code="KYC_ALREADY_SUBMITTED"
-        ) from None
+        raise KycAlreadySubmitted() from None
     await refresh(service.id)
     await activity.record(
         activity.Actor("user", principal.id),
@@ -286,13 +288,8 @@ async def upload(
 
 def _already(existing: KycDocument) -> Conflict:
     if existing.status == "approved":
-        return Conflict("This document is already approved", code="KYC_DOCUMENT_APPROVED")
-    return Conflict(
-        "A document was already sent for this requirement; resubmit it with PUT "
-        "/user-services/{service_id}/kyc/{kyc_id}",
-        code="KYC_ALREADY_SUBMITTED",
-        data={"document_id": str(existing.id), "status": existing.status},
-    )
+        return KycDocumentApproved()
+    return KycAlreadySubmitted.resubmit_instead(str(existing.id), existing.status)
 
 
 async def _document(service: Service, kyc_id: str) -> KycDocument:
@@ -302,16 +299,8 @@ async def _document(service: Service, kyc_id: str) -> KycDocument:
         {"service_id": service.id, "$or": [{"_id": oid}, {"kyc_requirement_id": oid}]}
     )
     if document is None:
-        raise NotFound("KYC document not found")
+        raise KycDocumentNotFound()
     return document
-
-
-def _approved_stays() -> Conflict:
-    # A state conflict: 409 per PRODUCT.md, where seed 003 7.8 shows 400 (decisions.md).
-    return Conflict(
-        "Cannot remove approved document. Please contact support.",
-        code="KYC_DOCUMENT_APPROVED",
-    )
 
 
 async def remove(principal: Principal, service_id: str, kyc_id: str) -> None:
@@ -319,12 +308,12 @@ async def remove(principal: Principal, service_id: str, kyc_id: str) -> None:
     service = await owned(principal.id, service_id)
     document = await _document(service, kyc_id)
     if document.status == "approved":
-        raise _approved_stays()
+        raise KycApprovedStays()
     result = await KycDocument.get_motor_collection().delete_one(
         {"_id": document.id, "status": {"$ne": "approved"}}
     )
     if result.deleted_count != 1:
-        raise _approved_stays()
+        raise KycApprovedStays()
     await _let_go(service, document.file_id, delete_if_unused=True)
     assert service.id is not None
     await refresh(service.id)
@@ -342,13 +331,13 @@ async def resubmit(
     assert service.id is not None
     document = await _document(service, kyc_id)
     if document.status == "approved":
-        raise Conflict("This document is already approved", code="KYC_DOCUMENT_APPROVED")
+        raise KycDocumentApproved()
     requirement = next(
-        (r for r in await _requirements(service) if r.id == str(document.kyc_requirement_id)),
+        (r for r in await requirements_of(service) if r.id == str(document.kyc_requirement_id)),
         None,
     )
     if requirement is None:
-        raise NotFound("KYC document not found")
+        raise KycDocumentNotFound()
     file = await _take_file(service, requirement, document_file, data.file_id)
     now = clock.now()
     fields: dict[str, Any] = {
@@ -373,7 +362,7 @@ async def resubmit(
             await media.delete(file.id)
         else:
             await _let_go(service, file.id)
-        raise Conflict("The document changed meanwhile; please try again", code="CONCURRENT_UPDATE")
+        raise KycDocumentChanged()
     # The old file goes unless it was sent again (the same ``file_id``) or answers another
     # requirement too.
     await _let_go(service, document.file_id, delete_if_unused=True)
@@ -381,129 +370,3 @@ async def resubmit(
     updated = await KycDocument.get(document.id)
     assert updated is not None
     return _status_item(requirement, updated, {file.id: file})
-
-
-# ---------------------------------------------------------------- staff review (admin issue)
-
-
-async def _submission(service: Service) -> KycSubmissionOut:
-    items = await _items(service)
-    submitted = [i.submitted_at for i in items if i.submitted_at]
-    return KycSubmissionOut(
-        id=str(service.id),
-        service_id=str(service.id),
-        service_name=service.title,
-        status=service.verification_status,
-        owner_id=str(service.owner_id),
-        submitted_at=min(submitted) if submitted else None,
-        files=items,
-    )
-
-
-async def kyc_queue(paging: PageParams, status: str | None = "pending") -> KycQueuePage:
-    """Seed 003 admin 20.4 ``GET /admin/kyc``: services by verification state, the ones
-    waiting longest first."""
-    query: dict[str, Any] = (
-        {"verification_status": status}
-        if status
-        else {"verification_status": {"$ne": "unverified"}}
-    )
-    total = await Service.find(query).count()
-    services = (
-        await Service.find(query)
-        .sort("+updated_at", "+_id")
-        .skip(paging.skip)
-        .limit(paging.limit)
-        .to_list()
-    )
-    page = paging.build([await _submission(s) for s in services], total)
-    return KycQueuePage(items=page.items, pagination=page.pagination)
-
-
-async def get_submission(service_id: str) -> KycSubmissionOut:
-    service = await Service.get(parse_id(service_id, "Service"))
-    if service is None:
-        raise NotFound("Service not found")
-    return await _submission(service)
-
-
-async def _review_document(
-    document_id: str | ObjectId, staff_id: ObjectId, status: str, notes: str | None
-) -> KycDocument:
-    oid = parse_id(document_id, "KYC document")
-    now = clock.now()
-    fields: dict[str, Any] = {
-        "status": status,
-        "reviewed_at": now,
-        "reviewed_by": staff_id,
-        "updated_at": now,
-    }
-    if status == "rejected":
-        fields["rejection_reason"] = notes
-    elif notes:
-        fields["review_notes"] = notes
-    result = await KycDocument.get_motor_collection().update_one(
-        {"_id": oid, "status": "pending"}, {"$set": fields}
-    )
-    document = await KycDocument.get(oid)
-    if document is None:
-        raise NotFound("KYC document not found")
-    if result.modified_count != 1:
-        raise Conflict(f"This document is already {document.status}", code="ALREADY_REVIEWED")
-    await refresh(document.service_id)
-    await activity.record(
-        activity.Actor("staff", staff_id),
-        f"service.kyc_{status}",
-        target_type="service",
-        target_id=document.service_id,
-        details={"document_id": str(oid), "notes": notes},
-    )
-    return document
-
-
-def _reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if len(text) < 3:
-        raise ValidationFailed.single("notes", "Give the reason for the rejection")
-    return text
-
-
-async def approve_document(
-    document_id: str, staff_id: ObjectId, notes: str | None = None
-) -> KycSubmissionOut:
-    document = await _review_document(document_id, staff_id, "approved", notes)
-    return await get_submission(str(document.service_id))
-
-
-async def reject_document(document_id: str, staff_id: ObjectId, reason: str) -> KycSubmissionOut:
-    document = await _review_document(document_id, staff_id, "rejected", _reason(reason))
-    return await get_submission(str(document.service_id))
-
-
-async def _review_service(
-    service_id: str, staff_id: ObjectId, status: str, notes: str | None
-) -> KycSubmissionOut:
-    service = await Service.get(parse_id(service_id, "Service"))
-    if service is None:
-        raise NotFound("Service not found")
-    pending = await KycDocument.find({"service_id": service.id, "status": "pending"}).to_list()
-    if not pending:
-        raise Conflict("Nothing is waiting for review on this service", code="NOTHING_PENDING")
-    for document in pending:
-        try:
-            await _review_document(id_of(document), staff_id, status, notes)
-        except Conflict:
-            continue  # reviewed by someone else meanwhile
-    return await get_submission(str(service.id))
-
-
-async def approve_service(
-    service_id: str, staff_id: ObjectId, notes: str | None = None
-) -> KycSubmissionOut:
-    """Seed 003 admin ``PUT /admin/kyc/{id}/approve``: every pending document approved."""
-    return await _review_service(service_id, staff_id, "approved", notes)
-
-
-async def reject_service(service_id: str, staff_id: ObjectId, notes: str) -> KycSubmissionOut:
-    """Seed 003 admin ``PUT /admin/kyc/{id}/reject`` (notes required)."""
-    return await _review_service(service_id, staff_id, "rejected", _reason(notes))

@@ -9,12 +9,13 @@ from typing import Any
 from bson import ObjectId
 
 from kwika.core import clock
-from kwika.core.errors import BadRequest, FieldError, NotFound, ValidationFailed
+from kwika.core.errors import FieldError, ValidationFailed
 from kwika.core.ids import id_of, parse_id, try_parse_id
 from kwika.core.tokens import Principal
 from kwika.modules.catalogue import pages, signals
 from kwika.modules.catalogue.constants import MAX_PACKAGES_PER_SERVICE
 from kwika.modules.catalogue.documents import Package, Service
+from kwika.modules.catalogue.exceptions import PackageLimitReached, PackageNotFound
 from kwika.modules.catalogue.schemas import (
     PackageIn,
     PackageOut,
@@ -63,9 +64,7 @@ async def create(principal: Principal, service_id: str, data: PackageIn) -> Pack
         {"$inc": {"package_count": 1}},
     )
     if taken.modified_count != 1:
-        raise BadRequest(
-            f"A service has at most {MAX_PACKAGES_PER_SERVICE} packages", code="LIMIT_REACHED"
-        )
+        raise PackageLimitReached(MAX_PACKAGES_PER_SERVICE)
     order = data.display_order
     if order is None:
         last = await Package.find({"service_id": service.id}).sort("-display_order").first_or_none()
@@ -104,7 +103,7 @@ async def _owned_package(service: Service, package_id: str) -> Package:
         {"_id": parse_id(package_id, "Package"), "service_id": service.id}
     )
     if package is None:
-        raise NotFound("Package not found")
+        raise PackageNotFound()
     return package
 
 

@@ -17,12 +17,18 @@ from kwika.core.geo import pair_problems, point_or_none
 from kwika.core.ids import id_of, parse_id
 from kwika.core.money import from_minor
 from kwika.core.pagination import PageParams
+from kwika.core.query import ALL
 from kwika.core.text import search_key
 from kwika.core.tokens import Principal
 from kwika.modules import activity, media, providers
 from kwika.modules.catalogue import pages
-from kwika.modules.catalogue.constants import MAX_PROMOTION_DAYS, PROMOTION_IMAGE_CONTEXTS
+from kwika.modules.catalogue.constants import (
+    MAX_PROMOTION_DAYS,
+    PROMOTION_IMAGE_CONTEXTS,
+    PromotionStatusFilter,
+)
 from kwika.modules.catalogue.documents import FileRef, Promotion
+from kwika.modules.catalogue.exceptions import PromotionNotFound
 from kwika.modules.catalogue.schemas import (
     PromotionIn,
     PromotionOut,
@@ -31,8 +37,6 @@ from kwika.modules.catalogue.schemas import (
 )
 from kwika.modules.catalogue.services.money import currency_code, minor
 from kwika.modules.catalogue.services.views import dated_status, promotion_out
-
-STATUSES = ("scheduled", "active", "expired", "inactive", "all")
 
 
 def _moment(value: datetime | date, *, end: bool) -> datetime:
@@ -86,7 +90,7 @@ async def _owned(principal: Principal, promotion_id: str | ObjectId) -> Promotio
         {"_id": parse_id(promotion_id, "Promotion"), "owner_id": principal.id}
     )
     if promotion is None:
-        raise NotFound("Promotion not found")
+        raise PromotionNotFound()
     return promotion
 
 
@@ -154,11 +158,9 @@ async def create(principal: Principal, data: PromotionIn, client: ClientContext)
     return promotion_out(promotion, company.name)
 
 
-def _status_query(status: str | None) -> dict[str, Any]:
-    if not status or status == "all":
+def _status_query(status: PromotionStatusFilter | None) -> dict[str, Any]:
+    if not status or status == ALL:
         return {}
-    if status not in STATUSES:
-        raise ValidationFailed.single("status", f"Use one of: {', '.join(STATUSES)}")
     now = clock.now()
     if status == "inactive":
         return {"is_active": False}
@@ -173,7 +175,7 @@ async def list_mine(
     principal: Principal,
     paging: PageParams,
     *,
-    status: str | None = None,
+    status: PromotionStatusFilter | None = None,
     company_id: str | None = None,
 ) -> PromotionsPage:
     query: dict[str, Any] = {"owner_id": principal.id, **_status_query(status)}
@@ -203,7 +205,7 @@ async def get_public(promotion_id: str, viewer_id: ObjectId | None) -> Promotion
     async def load() -> PromotionOut:
         promotion = await Promotion.get(oid)
         if promotion is None or not promotion.is_active:
-            raise NotFound("Promotion not found")
+            raise PromotionNotFound()
         return await _out(promotion)
 
     try:
@@ -304,7 +306,7 @@ async def delete(principal: Principal, promotion_id: str, client: ClientContext)
         {"_id": promotion.id, "owner_id": principal.id}
     )
     if result.deleted_count != 1:
-        raise NotFound("Promotion not found")
+        raise PromotionNotFound()
     if promotion.image:
         await media.release(promotion.image.file_id, _use(promotion.id), delete_if_unused=True)
     await pages.promotion_removed(promotion_id=id_of(promotion))
@@ -337,7 +339,7 @@ async def set_image(
     )
     if result.matched_count != 1:
         await media.delete(file.id)
-        raise NotFound("Promotion not found")
+        raise PromotionNotFound()
     if promotion.image and promotion.image.file_id != image.file_id:
         await media.release(promotion.image.file_id, use, delete_if_unused=True)
     await pages.promotion_changed(promotion_id=id_of(promotion))

@@ -11,6 +11,7 @@ from kwika.core.ids import parse_id
 from kwika.modules import providers
 from kwika.modules.catalogue import pages
 from kwika.modules.catalogue.documents import Service
+from kwika.modules.catalogue.exceptions import listing_not_found
 from kwika.modules.catalogue.schemas import ServicePageOut, ServiceProviderOut
 from kwika.modules.catalogue.services import packages as package_ops
 from kwika.modules.catalogue.services.views import service_out
@@ -41,7 +42,7 @@ async def public_page(service_id: str, kind: str) -> ServicePageOut:
     async def load() -> ServicePageOut:
         service = await Service.get(oid)
         if service is None or service.status != "active":
-            raise NotFound(f"{label} not found")
+            raise listing_not_found(kind)
         base = await service_out(service)
         offered = [p for p in await package_ops.packages_of(service.id) if p.is_active]
         return ServicePageOut(
@@ -50,6 +51,6 @@ async def public_page(service_id: str, kind: str) -> ServicePageOut:
 
     page = await pages.SERVICE_PAGES.model(str(oid), ServicePageOut, load)
     if page.kind != kind:
-        raise NotFound(f"{label} not found")
+        raise listing_not_found(kind)
     await access.record_view(kind, page.id)
     return page

@@ -28,28 +28,11 @@ from kwika.modules.catalogue.services.money import text
 
 
 def catalogue_out(catalogue: Catalogue, service_count: int = 0) -> CatalogueOut:
-    return CatalogueOut(
-        id=str(catalogue.id),
-        company_id=str(catalogue.company_id),
-        name=catalogue.name,
-        description=catalogue.description,
-        is_active=catalogue.is_active,
-        display_order=catalogue.display_order,
-        service_count=service_count,
-        created_at=catalogue.created_at,
-        updated_at=catalogue.updated_at,
-    )
+    return CatalogueOut.of(catalogue, service_count=service_count)
 
 
 def category_out(category: Category) -> CategoryOut:
-    return CategoryOut(
-        id=str(category.id),
-        company_id=str(category.company_id),
-        name=category.name,
-        description=category.description,
-        created_at=category.created_at,
-        updated_at=category.updated_at,
-    )
+    return CategoryOut.of(category)
 
 
 class References:

@@ -9,30 +9,27 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
 from kwika.core.errors import (
-    BadRequest,
-    Conflict,
     FieldError,
-    Forbidden,
-    NotFound,
     ValidationFailed,
 )
-from kwika.core.ids import id_of, parse_id, try_parse_id
+from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.module import conversation_contexts
 from kwika.core.pagination import PageParams
 from kwika.core.ratelimit import limit
-from kwika.core.realtime import emit_to_users
 from kwika.modules.identity import get_user_summaries, get_user_summary
 from kwika.modules.messaging.constants import (
-    EVENT_CONVERSATION_UPDATED,
     MUTE_DURATIONS,
     ConversationFilter,
-    GrantedRole,
 )
 from kwika.modules.messaging.documents import (
     GENERAL,
     Conversation,
     ConversationContext,
     Participant,
+)
+from kwika.modules.messaging.exceptions import (
+    SelfConversation,
+    UserNotFound,
 )
 from kwika.modules.messaging.schemas import (
     ArchiveOut,
@@ -83,7 +80,7 @@ async def _limit_starts(user_id: ObjectId) -> None:
     )
 
 
-async def _members(conversation: Conversation, users: dict[ObjectId, str]) -> None:
+async def add_participants(conversation: Conversation, users: dict[ObjectId, str]) -> None:
     """Create participant rows (``users``: id -> role); existing ones stay as they are."""
     now = clock.now()
     context_type = conversation.context.type if conversation.context else "general"
@@ -107,14 +104,14 @@ async def get_or_create_direct(
 ) -> tuple[Conversation, bool]:
     """The direct conversation of two users about ``context``; ``True`` when new."""
     if me == other:
-        raise BadRequest("You cannot start a conversation with yourself", code="SELF_CONVERSATION")
+        raise SelfConversation()
     summary = await get_user_summary(other)
     if not summary.is_active:
-        raise NotFound("User not found")
+        raise UserNotFound()
     key = direct_key(me, other, context)
     existing = await Conversation.find_one({"direct_key": key})
     if existing is not None:
-        await _members(existing, {me: "member", other: "member"})  # heal a half-created one
+        await add_participants(existing, {me: "member", other: "member"})  # heal a half-created one
         return existing, False
     conversation = Conversation(
         kind="direct",
@@ -129,7 +126,7 @@ async def get_or_create_direct(
         found = await Conversation.find_one({"direct_key": key})
         assert found is not None
         return found, False
-    await _members(conversation, {me: "member", other: "member"})
+    await add_participants(conversation, {me: "member", other: "member"})
     return conversation, True
 
 
@@ -146,7 +143,7 @@ async def start_direct(
     return conversation, participant
 
 
-async def _existing_users(ids: list[str], field: str) -> list[ObjectId]:
+async def existing_users(ids: list[str], field: str) -> list[ObjectId]:
     """The distinct users ``ids`` name (any spelling of an id: upper-case hex is the same
     user); 400 with one error per index that is malformed or names nobody active."""
     parsed = [try_parse_id(i) for i in ids]
@@ -174,7 +171,7 @@ async def create_group(
     me: ObjectId, participant_ids: list[str], title: str | None, context: ContextIn | None
 ) -> tuple[Conversation, Participant]:
     settings = runtime.get().settings.messaging
-    others = [u for u in await _existing_users(participant_ids, "participant_ids") if u != me]
+    others = [u for u in await existing_users(participant_ids, "participant_ids") if u != me]
     if not others:
         raise ValidationFailed.single("participant_ids", "Add at least one other person")
     if len(others) + 1 > settings.max_group_participants:
@@ -192,7 +189,7 @@ async def create_group(
         context=resolved,
     )
     await conversation.insert()
-    await _members(conversation, {me: "owner", **dict.fromkeys(others, "member")})
+    await add_participants(conversation, {me: "owner", **dict.fromkeys(others, "member")})
     participant = await Participant.find_one({"conversation_id": conversation.id, "user_id": me})
     assert participant is not None
     return conversation, participant
@@ -280,142 +277,3 @@ async def mute(user_id: ObjectId, conversation_id: str, data: MuteIn) -> MuteOut
         {"_id": me.id}, {"$set": {"muted_forever": False, "muted_until": until}}
     )
     return MuteOut(muted=True, muted_until=until)
-
-
-# ---------------------------------------------------------------------------- groups
-
-
-async def _group_admin(user_id: ObjectId, conversation_id: str) -> tuple[Conversation, Participant]:
-    conversation, me = await views.membership(user_id, conversation_id)
-    if conversation.kind != "group":
-        raise BadRequest("Only group conversations have members to manage", code="NOT_A_GROUP")
-    return conversation, me
-
-
-def _require_admin(me: Participant) -> None:
-    if me.role not in ADMIN_ROLES:
-        raise Forbidden("Only the group's admins can do this", code="NOT_GROUP_ADMIN")
-
-
-async def announce(conversation_id: ObjectId, extra: list[ObjectId] | None = None) -> None:
-    """``conversation_updated`` to its members (and ``extra``: someone just removed)."""
-    conversation = await Conversation.get(conversation_id)
-    if conversation is None:
-        return
-    payload = {
-        "conversation_id": str(conversation.id),
-        "title": conversation.title,
-        "participant_ids": [str(p) for p in conversation.participant_ids],
-        "is_closed": conversation.closed_at is not None,
-    }
-    await emit_to_users(
-        [*conversation.participant_ids, *(extra or [])], EVENT_CONVERSATION_UPDATED, payload
-    )
-
-
-async def rename(user_id: ObjectId, conversation_id: str, title: str) -> Conversation:
-    conversation, me = await _group_admin(user_id, conversation_id)
-    _require_admin(me)
-    await Conversation.get_motor_collection().update_one(
-        {"_id": conversation.id}, {"$set": {"title": title, "updated_at": clock.now()}}
-    )
-    await announce(id_of(conversation))
-    return conversation
-
-
-async def add_members(
-    user_id: ObjectId, conversation_id: str, user_ids: list[str]
-) -> tuple[Conversation, list[ObjectId]]:
-    conversation, me = await _group_admin(user_id, conversation_id)
-    _require_admin(me)
-    wanted = await _existing_users(user_ids, "user_ids")
-    new = [u for u in wanted if u not in conversation.participant_ids]
-    if not new:
-        return conversation, []
-    cap = runtime.get().settings.messaging.max_group_participants
-    # Guarded update: only when the group still has room for all of them.
-    result = await Conversation.get_motor_collection().update_one(
-        {"_id": conversation.id, f"participant_ids.{cap - len(new)}": {"$exists": False}},
-        {"$addToSet": {"participant_ids": {"$each": new}}, "$set": {"updated_at": clock.now()}},
-    )
-    if not result.modified_count:
-        raise ValidationFailed.single("user_ids", f"A group has at most {cap} participants")
-    await _members(conversation, dict.fromkeys(new, "member"))
-    await announce(id_of(conversation))
-    return conversation, new
-
-
-async def remove_member(
-    user_id: ObjectId, conversation_id: str, member_id: str
-) -> tuple[Conversation, ObjectId]:
-    """Admins remove members; anyone removes themself (leaves)."""
-    conversation, me = await _group_admin(user_id, conversation_id)
-    target = parse_id(member_id, "Participant")
-    if target != user_id:
-        _require_admin(me)
-    member = await Participant.find_one({"conversation_id": conversation.id, "user_id": target})
-    if member is None:
-        raise NotFound("Participant not found")
-    if target != user_id and member.role == "owner":
-        raise Forbidden("The group's owner cannot be removed", code="NOT_GROUP_ADMIN")
-    await drop_member(member)
-    return conversation, target
-
-
-async def set_role(
-    user_id: ObjectId, conversation_id: str, member_id: str, role: GrantedRole
-) -> tuple[Conversation, ObjectId, bool]:
-    """Make a member an admin, or an admin a member; ``True`` when the role changed.
-
-    Owners and admins promote; only the owner takes another admin's role away, and an
-    admin may step down. The owner's own role never changes here, so a group always keeps
-    an admin (when the owner leaves, the longest-standing admin becomes owner)."""
-    conversation, me = await _group_admin(user_id, conversation_id)
-    _require_admin(me)
-    target = parse_id(member_id, "Participant")
-    member = await Participant.find_one({"conversation_id": conversation.id, "user_id": target})
-    if member is None:
-        raise NotFound("Participant not found")
-    if member.role == "owner":
-        raise Conflict("The group's owner stays its admin", code="OWNER_STAYS_ADMIN")
-    if member.role == role:
-        return conversation, target, False
-    if role == "member" and target != user_id and me.role != "owner":
-        raise Forbidden(
-            "Only the group's owner can take another admin's role away", code="NOT_GROUP_OWNER"
-        )
-    # Guarded on the role it had, so two admins changing it at once change it once.
-    result = await Participant.get_motor_collection().update_one(
-        {"_id": member.id, "role": member.role}, {"$set": {"role": role}}
-    )
-    if not result.modified_count:
-        return conversation, target, False
-    await announce(id_of(conversation))
-    return conversation, target, True
-
-
-async def drop_member(member: Participant) -> None:
-    """Take someone out of a group; an owner leaving hands the group over."""
-    await Participant.get_motor_collection().delete_one({"_id": member.id})
-    await Conversation.get_motor_collection().update_one(
-        {"_id": member.conversation_id},
-        {"$pull": {"participant_ids": member.user_id}, "$set": {"updated_at": clock.now()}},
-    )
-    if member.role == "owner":
-        await _hand_over(member.conversation_id)
-    await announce(member.conversation_id, extra=[member.user_id])
-
-
-async def _hand_over(conversation_id: ObjectId) -> None:
-    """The owner left: the longest-standing admin (else member) becomes owner."""
-    for role in ("admin", "member"):
-        heir = (
-            await Participant.find({"conversation_id": conversation_id, "role": role})
-            .sort("+joined_at")
-            .first_or_none()
-        )
-        if heir is not None:
-            await Participant.get_motor_collection().update_one(
-                {"_id": heir.id}, {"$set": {"role": "owner"}}
-            )
-            return

@@ -23,7 +23,7 @@ from bson import ObjectId
 
 from kwika.core import clock
 from kwika.modules.messaging.documents import Conversation, Message, Participant
-from kwika.modules.messaging.services import conversations, messages
+from kwika.modules.messaging.services import groups, receipts
 
 NEUTRAL_TEXT = {
     "group_created": "The group was created",
@@ -46,7 +46,7 @@ async def erase_user(user_id: ObjectId) -> None:
         {"reactions.user_id": user_id}, {"$pull": {"reactions": {"user_id": user_id}}}
     )
     for conversation_id in written_in:
-        await messages.recount_unread(conversation_id)
+        await receipts.recount_unread(conversation_id)
     await _leave_conversations(user_id)
 
 
@@ -93,7 +93,7 @@ async def _leave_conversations(user_id: ObjectId) -> None:
     now = clock.now()
     async for member in Participant.find({"user_id": user_id}):
         if member.kind == "group":
-            await conversations.drop_member(member)
+            await groups.drop_member(member)
             continue
         await Conversation.get_motor_collection().update_one(
             {"_id": member.conversation_id, "closed_at": None},
@@ -107,4 +107,4 @@ async def _leave_conversations(user_id: ObjectId) -> None:
                 "$unset": {"muted_until": "", "last_read_at": ""},
             },
         )
-        await conversations.announce(member.conversation_id)
+        await groups.announce(member.conversation_id)

@@ -17,7 +17,7 @@ from kwika.modules.messaging.schemas import (
     StartedOut,
     _MessageBody,
 )
-from kwika.modules.messaging.services import conversations, messages
+from kwika.modules.messaging.services import conversations, groups, messages
 
 
 async def send_body(
@@ -95,7 +95,7 @@ async def _name(user_id: ObjectId) -> str:
 
 
 async def rename(user_id: ObjectId, conversation_id: str, title: str) -> ConversationOut:
-    conversation = await conversations.rename(user_id, conversation_id, title)
+    conversation = await groups.rename(user_id, conversation_id, title)
     await messages.post_system_message(
         id_of(conversation),
         f"{await _name(user_id)} renamed the group to {title}",
@@ -108,7 +108,7 @@ async def rename(user_id: ObjectId, conversation_id: str, title: str) -> Convers
 async def add_members(
     user_id: ObjectId, conversation_id: str, user_ids: list[str]
 ) -> ConversationOut:
-    conversation, added = await conversations.add_members(user_id, conversation_id, user_ids)
+    conversation, added = await groups.add_members(user_id, conversation_id, user_ids)
     if added:
         names = await get_user_summaries(added)
         listed = ", ".join(names[str(u)].full_name for u in added if str(u) in names)
@@ -122,7 +122,7 @@ async def add_members(
 
 
 async def remove_member(user_id: ObjectId, conversation_id: str, member_id: str) -> None:
-    conversation, removed = await conversations.remove_member(user_id, conversation_id, member_id)
+    conversation, removed = await groups.remove_member(user_id, conversation_id, member_id)
     removed_name = await _name(removed)
     text = (
         f"{removed_name} left"
@@ -138,11 +138,11 @@ async def remove_member(user_id: ObjectId, conversation_id: str, member_id: str)
 
 
 async def set_role(
-    user_id: ObjectId, conversation_id: str, member_id: str, role: GrantedRole
+    user_id: ObjectId, conversation_id: str, member_id: str, role: GrantedRole | None
 ) -> ConversationOut:
-    conversation, target, changed = await conversations.set_role(
-        user_id, conversation_id, member_id, role
-    )
+    if role is None:  # no body at all
+        raise ValidationFailed.single("role", 'Send {"role": "admin"} or {"role": "member"}')
+    conversation, target, changed = await groups.set_role(user_id, conversation_id, member_id, role)
     if changed:
         name = await _name(target)
         if role == "admin":

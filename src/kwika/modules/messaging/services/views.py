@@ -9,13 +9,13 @@ from typing import Literal
 from bson import ObjectId
 
 from kwika.core import clock
-from kwika.core.errors import NotFound
 from kwika.core.ids import id_of, parse_id
 from kwika.core.realtime import Presence, presence_of
 from kwika.modules import media
 from kwika.modules.identity import UserSummary, get_user_summaries
 from kwika.modules.messaging.constants import PREVIEW_LENGTH
 from kwika.modules.messaging.documents import Conversation, Message, Participant
+from kwika.modules.messaging.exceptions import ConversationNotFound
 from kwika.modules.messaging.schemas import (
     ContextOut,
     ConversationOut,
@@ -41,7 +41,7 @@ async def membership(user_id: ObjectId, conversation_id: str) -> tuple[Conversat
     participant = await Participant.find_one({"conversation_id": cid, "user_id": user_id})
     conversation = await Conversation.get(cid) if participant else None
     if participant is None or conversation is None:
-        raise NotFound("Conversation not found")
+        raise ConversationNotFound()
     return conversation, participant
 
 
@@ -249,11 +249,8 @@ def message_out(
         else None,
         event=EventOut(id=message.event.id, title=message.event.title) if message.event else None,
         data=message.data,
-        reactions=[
-            ReactionOut(user_id=str(r.user_id), emoji=r.emoji, created_at=r.created_at)
-            for r in message.reactions
-        ],
-        read_by=[ReceiptOut(user_id=str(r.user_id), read_at=r.read_at) for r in receipts],
+        reactions=[ReactionOut.of(r) for r in message.reactions],
+        read_by=[ReceiptOut.of(r) for r in receipts],
         is_mine=mine,
         is_read=is_read,
         read_at=read_at,

@@ -1,61 +1,44 @@
-"""Messaging endpoints: seed 003 module 11 paths (canonical), seed 002's and seed 004's
-forms of the same operations."""
+"""Seed 003 module 11 paths (canonical) and seed 002's forms: conversations, history,
+sending, receipts, reactions, archive and mute."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, delete, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from kwika.core.auth import CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
-from kwika.core.errors import ValidationFailed
-from kwika.core.forms import FormAsJson
 from kwika.core.openapi import described
 from kwika.core.pagination import Paging
 from kwika.modules.messaging.constants import ConversationFilter
+from kwika.modules.messaging.controllers.common import BEARER, TAGS, After, Before, send_form
 from kwika.modules.messaging.schemas import (
-    AddParticipantsIn,
     ArchiveIn,
     ArchiveOut,
-    ConversationOut,
     ConversationPage,
-    CreateConversationIn,
     DirectMessageIn,
     MarkReadIn,
     MessageOut,
     MessagePage,
     MuteIn,
     MuteOut,
-    ParticipantRoleIn,
     ReactionIn,
     ReadResultOut,
     SendMessageIn,
     StartConversationIn,
     StartedOut,
     UnreadOut,
-    UpdateConversationIn,
 )
-from kwika.modules.messaging.services import conversations, flows, messages
-from kwika.modules.messaging.services.attachments import SEND_BODY_LIMIT, UPLOADS
-
-BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
-TAGS = ["Messages"]
-
-Before = Annotated[
-    str | None,
-    QueryParameter(name="before", description="Message id: older messages than this one"),
-]
-After = Annotated[
-    str | None, QueryParameter(name="after", description="Message id: newer messages only")
-]
-
-
-def _send_form() -> FormAsJson:
-    """Send routes take JSON, or form fields whose `attachments` file parts are stored for
-    the sender first (media context `message_attachment`)."""
-    return FormAsJson(files={"attachments": UPLOADS})
+from kwika.modules.messaging.services import (
+    changes,
+    conversations,
+    flows,
+    history,
+    receipts,
+)
+from kwika.modules.messaging.services.attachments import SEND_BODY_LIMIT
 
 
 class MessagesController(Controller):
@@ -78,7 +61,8 @@ class MessagesController(Controller):
             ),
         ] = "all",
     ) -> Envelope[ConversationPage]:
-        """Seed 003 11.1: most recent activity first, with the other person (online status,
+        # Seed 003 11.1.
+        """Most recent activity first, with the other person (online status,
         last seen), context, last message, my unread count, mute and archive state.
         `summary` counts all my conversations and unread messages."""
         return ok(
@@ -88,8 +72,9 @@ class MessagesController(Controller):
 
     @get("/unread-count", summary="Unread messages", responses=errors(401))
     async def unread_count(self, principal: CurrentPrincipal) -> Envelope[UnreadOut]:
-        """Seed 002: unread messages in all conversations, and how many conversations."""
-        return ok(await messages.unread(principal.id), "Unread count retrieved")
+        # Seed 002.
+        """Unread messages in all conversations, and how many conversations."""
+        return ok(await receipts.unread(principal.id), "Unread count retrieved")
 
     @post(
         "/start",
@@ -106,7 +91,8 @@ class MessagesController(Controller):
     async def start(
         self, principal: CurrentPrincipal, data: JSONBody[StartConversationIn]
     ) -> Envelope[StartedOut]:
-        """Seed 003 11.4: a direct conversation with `recipient_id`, optionally about a
+        # Seed 003 11.4.
+        """A direct conversation with `recipient_id`, optionally about a
         `context` (`service`, `booking`, `event`, `job` with its `id`), and its first
         message. Starting it again (same person, same context) continues the same
         conversation. Unknown recipient: 404.
@@ -121,14 +107,15 @@ class MessagesController(Controller):
     @post(
         "/",
         summary="Send a message (to a conversation or a user)",
-        middleware=[_send_form()],
+        middleware=[send_form()],
         request_max_body_size=SEND_BODY_LIMIT,
         responses=errors(401, 404, 409, 413, 429),
     )
     async def send_anywhere(
         self, principal: CurrentPrincipal, data: JSONBody[DirectMessageIn]
     ) -> Envelope[MessageOut]:
-        """Seed 002 `POST /messages`: give `conversation_id`, or `receiver_id` to write to that
+        # Seed 002 `POST /messages`.
+        """Give `conversation_id`, or `receiver_id` to write to that
         user's direct conversation (started when needed). Everything else, attachments
         included (files as multipart `attachments` parts and/or ids of your uploads), works
         as in `POST /messages/{conversationId}`."""
@@ -138,10 +125,11 @@ class MessagesController(Controller):
     async def with_user(
         self, principal: CurrentPrincipal, user_id: FromPath[str], paging: Paging, before: Before
     ) -> Envelope[MessagePage]:
-        """Seed 002: the direct conversation with this user (no context), newest first;
+        # Seed 002.
+        """The direct conversation with this user (no context), newest first;
         empty (and `conversation: null`) when you have not talked yet."""
         return ok(
-            await messages.history_with(principal.id, user_id, paging, before),
+            await history.history_with(principal.id, user_id, paging, before),
             "Messages retrieved",
         )
 
@@ -154,12 +142,13 @@ class MessagesController(Controller):
         before: Before,
         after: After,
     ) -> Envelope[MessagePage]:
-        """Seed 003 11.2: newest first. Scroll back with `before=<next_cursor>`; fetch what
+        # Seed 003 11.2.
+        """Newest first. Scroll back with `before=<next_cursor>`; fetch what
         arrived since a message with `after=<id>`. Each message has its read receipts
         (`read_by`), `is_read`/`read_at` from your point of view, reactions, reply and
         deletion state. Only participants: anyone else gets 404."""
         return ok(
-            await messages.history(principal.id, conversation_id, paging, before, after),
+            await history.history(principal.id, conversation_id, paging, before, after),
             "Messages retrieved",
         )
 
@@ -167,7 +156,7 @@ class MessagesController(Controller):
         "/{conversation_id:str}",
         summary="Send a message",
         opt=described(request={"content": "Great, see you then!", "client_id": "c-7f3a"}),
-        middleware=[_send_form()],
+        middleware=[send_form()],
         request_max_body_size=SEND_BODY_LIMIT,
         responses=errors(401, 404, 409, 413, 429),
     )
@@ -177,7 +166,8 @@ class MessagesController(Controller):
         conversation_id: FromPath[str],
         data: JSONBody[SendMessageIn],
     ) -> Envelope[MessageOut]:
-        """Seed 003 11.3. Text (`content`, up to 5000 characters), up to 5 `attachments`,
+        # Seed 003 11.3.
+        """Text (`content`, up to 5000 characters), up to 5 `attachments`,
         `reply_to` (a message id of this conversation; in a group, one sent since you
         joined), or an event invitation (`message_type: "event_invitation"` with
         `event_id`; its `event.title` is null until the events module exists, and an
@@ -208,15 +198,16 @@ class MessagesController(Controller):
         conversation_id: FromPath[str],
         data: JSONBody[MarkReadIn | None] = None,
     ) -> Envelope[ReadResultOut]:
-        """Seed 003 11.5 with a conversation id: `{"message_ids": [...]}` marks those,
-        no body (or no ids) marks the whole conversation read. Seed 002 `PUT
+        # Seed 003 11.5; seed 002 sends a message id on the same path.
+        """With a conversation id: `{"message_ids": [...]}` marks those,
+        no body (or no ids) marks the whole conversation read. `PUT
         /messages/{id}/read` with a message id marks that message. The other participants
         see it live (`messages_read`)."""
         ids = data.message_ids if data else None
         if ids is None:
-            result = await messages.mark_read_by_id(principal.id, conversation_id)
+            result = await receipts.mark_read_by_id(principal.id, conversation_id)
         else:
-            result = await messages.mark_read(principal.id, conversation_id, ids)
+            result = await receipts.mark_read(principal.id, conversation_id, ids)
         return ok(result, "Messages marked as read")
 
     @delete(
@@ -228,9 +219,10 @@ class MessagesController(Controller):
     async def delete_message(
         self, principal: CurrentPrincipal, conversation_id: FromPath[str], message_id: FromPath[str]
     ) -> Envelope[None]:
-        """Seed 003 11.6: soft delete; the message stays in place, empty, with
+        # Seed 003 11.6.
+        """Soft delete; the message stays in place, empty, with
         `is_deleted: true` (`message_deleted` live). Only its sender may delete it (403)."""
-        await messages.delete(principal.id, conversation_id, message_id)
+        await changes.delete(principal.id, conversation_id, message_id)
         return ok(None, "Message deleted")
 
     @post(
@@ -246,10 +238,11 @@ class MessagesController(Controller):
         message_id: FromPath[str],
         data: JSONBody[ReactionIn],
     ) -> Envelope[MessageOut]:
-        """Seed 004 5.2: one reaction per person; reacting again replaces yours
+        # Seed 004 5.2.
+        """One reaction per person; reacting again replaces yours
         (`message_reaction` live)."""
         return ok(
-            await messages.react(principal.id, conversation_id, message_id, data.emoji),
+            await changes.react(principal.id, conversation_id, message_id, data.emoji),
             "Reaction saved",
         )
 
@@ -264,7 +257,7 @@ class MessagesController(Controller):
     ) -> Envelope[MessageOut]:
         """Removes your reaction, if any."""
         return ok(
-            await messages.react(principal.id, conversation_id, message_id, None),
+            await changes.react(principal.id, conversation_id, message_id, None),
             "Reaction removed",
         )
 
@@ -280,7 +273,8 @@ class MessagesController(Controller):
         conversation_id: FromPath[str],
         data: JSONBody[ArchiveIn | None] = None,
     ) -> Envelope[ArchiveOut]:
-        """Seed 003 11.7, for you only. `{"archived": false}` restores it. A new message
+        # Seed 003 11.7.
+        """For you only. `{"archived": false}` restores it. A new message
         brings it back to your list."""
         archived = data.archived if data else True
         result = await conversations.archive(principal.id, conversation_id, archived)
@@ -313,189 +307,10 @@ class MessagesController(Controller):
         conversation_id: FromPath[str],
         data: JSONBody[MuteIn | None] = None,
     ) -> Envelope[MuteOut]:
-        """Seed 003 11.8, for you only: `{"muted": true, "duration": "1h|8h|24h|7d|forever"}`
+        # Seed 003 11.8.
+        """For you only: `{"muted": true, "duration": "1h|8h|24h|7d|forever"}`
         (forever when no duration; no body at all mutes forever too), `{"muted": false}`
         unmutes. A muted conversation sends you no notifications; messages still arrive
         live and count as unread."""
         result = await conversations.mute(principal.id, conversation_id, data or MuteIn())
         return ok(result, "Conversation muted" if result.muted else "Conversation unmuted")
-
-
-class ConversationsController(Controller):
-    """Seed 004 5.3's paths, plus group management."""
-
-    path = "/conversations"
-    tags = TAGS
-    guards = [require_user]
-    security = BEARER
-
-    @post("/", summary="Create a conversation", responses=errors(401, 404, 429))
-    async def create(
-        self, principal: CurrentPrincipal, data: JSONBody[CreateConversationIn]
-    ) -> Envelope[StartedOut]:
-        """`type: "direct"` with one `participant_ids` entry finds or starts the direct
-        conversation; `type: "group"` creates a group (you are its owner; up to 256
-        people) with an optional `title`. Optional first message `content`. Each
-        malformed or unknown id is a 400 entry at its index (`participant_ids.2`). An
-        optional `context` follows the rules of `POST /messages/start` (a service's own
-        title; none for bookings, events and jobs)."""
-        return ok(await flows.create(principal.id, data), "Conversation created")
-
-    @get(
-        "/",
-        summary="My conversations",
-        responses=errors(401),
-        opt=described(alias_of="/messages/conversations"),
-    )
-    async def list_conversations(
-        self,
-        principal: CurrentPrincipal,
-        paging: Paging,
-        filter_: Annotated[ConversationFilter, QueryParameter(name="filter")] = "all",
-    ) -> Envelope[ConversationPage]:
-        """The same as `GET /messages/conversations`."""
-        return ok(
-            await conversations.list_conversations(principal.id, paging, filter_),
-            "Conversations retrieved",
-        )
-
-    @get("/{conversation_id:str}", summary="One conversation", responses=errors(401, 404))
-    async def get_one(
-        self, principal: CurrentPrincipal, conversation_id: FromPath[str]
-    ) -> Envelope[ConversationOut]:
-        """Participants (with roles in groups), context, my unread count, mute, archive."""
-        return ok(await conversations.get(principal.id, conversation_id), "Conversation retrieved")
-
-    @patch("/{conversation_id:str}", summary="Rename a group", responses=errors(401, 403, 404))
-    async def rename(
-        self,
-        principal: CurrentPrincipal,
-        conversation_id: FromPath[str],
-        data: JSONBody[UpdateConversationIn],
-    ) -> Envelope[ConversationOut]:
-        """Group owners and admins only."""
-        return ok(
-            await flows.rename(principal.id, conversation_id, data.title), "Conversation updated"
-        )
-
-    @get(
-        "/{conversation_id:str}/messages",
-        summary="Messages of a conversation",
-        responses=errors(401, 404),
-        opt=described(alias_of="/messages/{conversation_id}"),
-    )
-    async def history(
-        self,
-        principal: CurrentPrincipal,
-        conversation_id: FromPath[str],
-        paging: Paging,
-        before: Before,
-        after: After,
-    ) -> Envelope[MessagePage]:
-        """The same as `GET /messages/{conversationId}`."""
-        return ok(
-            await messages.history(principal.id, conversation_id, paging, before, after),
-            "Messages retrieved",
-        )
-
-    @post(
-        "/{conversation_id:str}/messages",
-        summary="Send a message",
-        opt=described(alias_of="/messages/{conversation_id}"),
-        middleware=[_send_form()],
-        request_max_body_size=SEND_BODY_LIMIT,
-        responses=errors(401, 404, 409, 413, 429),
-    )
-    async def send(
-        self,
-        principal: CurrentPrincipal,
-        conversation_id: FromPath[str],
-        data: JSONBody[SendMessageIn],
-    ) -> Envelope[MessageOut]:
-        """The same as `POST /messages/{conversationId}` (JSON, or multipart with
-        `attachments` files and/or ids)."""
-        return ok(await flows.send_body(principal.id, conversation_id, data), "Message sent")
-
-    @put(
-        "/{conversation_id:str}/read",
-        summary="Mark messages as read",
-        responses=errors(401, 404),
-        opt=described(alias_of="/messages/{conversation_id}/read"),
-    )
-    async def mark_read(
-        self,
-        principal: CurrentPrincipal,
-        conversation_id: FromPath[str],
-        data: JSONBody[MarkReadIn | None] = None,
-    ) -> Envelope[ReadResultOut]:
-        """The same as `PUT /messages/{conversationId}/read`."""
-        ids = data.message_ids if data else None
-        return ok(
-            await messages.mark_read(principal.id, conversation_id, ids), "Messages marked as read"
-        )
-
-    @post(
-        "/{conversation_id:str}/participants",
-        status_code=200,
-        summary="Add people to a group",
-        responses=errors(401, 403, 404),
-    )
-    async def add_participants(
-        self,
-        principal: CurrentPrincipal,
-        conversation_id: FromPath[str],
-        data: JSONBody[AddParticipantsIn],
-    ) -> Envelope[ConversationOut]:
-        """Group owners and admins only; people already in it are skipped. New members see
-        messages from when they joined (earlier ones cannot be replied to, reacted to or
-        marked read by them either: they answer as unknown). Each malformed or unknown id
-        is a 400 entry at its index (`user_ids.1`)."""
-        return ok(
-            await flows.add_members(principal.id, conversation_id, data.user_ids),
-            "Participants added",
-        )
-
-    @patch(
-        "/{conversation_id:str}/participants/{user_id:str}",
-        summary="Make a group member an admin, or an admin a member",
-        responses=errors(400, 401, 403, 404, 409),
-    )
-    async def set_participant_role(
-        self,
-        principal: CurrentPrincipal,
-        conversation_id: FromPath[str],
-        user_id: FromPath[str],
-        data: JSONBody[ParticipantRoleIn | None] = None,
-    ) -> Envelope[ConversationOut]:
-        """`{"role": "admin"}` or `{"role": "member"}`. Group owners and admins promote
-        members to admin (403 `NOT_GROUP_ADMIN` for members); only the owner takes another
-        admin's role away (403 `NOT_GROUP_OWNER`), and an admin may step down with their own
-        id. The owner's role does not change (409 `OWNER_STAYS_ADMIN`), so a group always
-        has an admin. Someone not in the group: 404; a direct conversation: 400
-        `NOT_A_GROUP`. Setting the role someone already has changes nothing. A change posts
-        a system message (`data.action: "role_changed"`, `user_id`, `role`) and emits
-        `conversation_updated`; the conversation comes back with everyone's roles."""
-        if data is None:
-            raise ValidationFailed.single("role", 'Send {"role": "admin"} or {"role": "member"}')
-        return ok(
-            await flows.set_role(principal.id, conversation_id, user_id, data.role),
-            "Participant role updated",
-        )
-
-    @delete(
-        "/{conversation_id:str}/participants/{user_id:str}",
-        status_code=200,
-        summary="Remove someone from a group, or leave it",
-        responses=errors(401, 403, 404),
-    )
-    async def remove_participant(
-        self, principal: CurrentPrincipal, conversation_id: FromPath[str], user_id: FromPath[str]
-    ) -> Envelope[None]:
-        """Your own id: you leave (if you owned it, the longest-standing admin, else member,
-        becomes owner). Someone else's: owners and admins only; the owner cannot be
-        removed."""
-        await flows.remove_member(principal.id, conversation_id, user_id)
-        return ok(None, "Participant removed")
-
-
-CONTROLLERS = [MessagesController, ConversationsController]
