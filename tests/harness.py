@@ -30,6 +30,7 @@ from pydantic import BaseModel
 from kwika import registry
 from kwika.config import Settings
 from kwika.core import broker as kwika_broker
+from kwika.core import cache as kwika_cache
 from kwika.core import clock, db, realtime, runtime, scheduler
 from kwika.core.runtime import Runtime
 
@@ -98,6 +99,7 @@ async def reset(session: SessionApp) -> None:
     _forget_delayed_messages(session.broker)
     await _claim_schedule_slots(session)
     _restore_documents(session)
+    kwika_cache.clear_local()
     _empty_files(session.settings)
 
 

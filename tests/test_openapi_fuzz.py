@@ -53,11 +53,12 @@ def _code(outbox: Path, email: str) -> str:
     raise AssertionError(f"no code for {email} in {outbox}")
 
 
-@pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
+@pytest.fixture
+def fuzzed(_clean_state: None, tmp_path: Path) -> Iterator[tuple[Any, str]]:
     """The app (its own Redis: the suite flushes the shared one between tests) and the
-    access token of a verified user."""
-    root = tmp_path_factory.mktemp("fuzz")
+    access token of a verified user. Started after the per-test reset, which points the
+    process at the session app: this app's start-up then points it at this one."""
+    root = tmp_path
     app = create_app(
         make_settings(root),
         redis_endpoint=RedisEndpoint(fake_server=fakeredis.FakeServer(), kind="fakeredis"),

@@ -115,6 +115,7 @@ async def test_chat_journey(live_server, live_client, outbox):
         await http.put(f"/messages/{cid}/read", headers=guide.headers)
         assert data(await http.get("/messages/unread-count", headers=guide.headers)) == {
             "unread_count": 0,
+            "unread": 0,
             "conversations": 0,
         }
 

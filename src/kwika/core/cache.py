@@ -57,6 +57,24 @@ class CacheStats:
         return round(self.hits / total, 4) if total else None
 
 
+# Process-local copies that other caches keep (reference data): cleared with the Cache ones.
+_local_clearers: list[Callable[[], None]] = []
+
+
+def on_clear_local(clear: Callable[[], None]) -> None:
+    """Register a process-local copy to drop in :func:`clear_local`."""
+    _local_clearers.append(clear)
+
+
+def clear_local() -> None:
+    """Drop every process-local copy, so the next read asks Redis (after Redis was
+    emptied: a test's reset, or an operator's flush)."""
+    for cache in Cache.registry.values():
+        cache._local.clear()
+    for clear in _local_clearers:
+        clear()
+
+
 class Cache:
     """One namespace of cached JSON documents (a public profile, a service detail...)."""
 

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from kwika.core import runtime
+from kwika.core.cache import on_clear_local
 from kwika.core.redis import REDIS_DOWN, redis_key
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,14 @@ class _Local:
 
 
 _local = _Local(None)
+
+
+def _forget_local() -> None:
+    global _local
+    _local = _Local(None)
+
+
+on_clear_local(_forget_local)
 
 
 def _here() -> _Local:
