@@ -47,10 +47,14 @@ async def test_a_binary_part_without_a_file_name_is_a_400(client, outbox):
     account = await register(client, outbox)
     boundary = "b0und"
     content = (
-        f"--{boundary}\r\n"
-        'Content-Disposition: form-data; name="images"\r\n'
-        "Content-Type: image/png\r\n\r\n"
-    ).encode() + b"\x89PNG\r\n\x1a\n\x00\xff\xfe" + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="images"\r\n'
+            "Content-Type: image/png\r\n\r\n"
+        ).encode()
+        + b"\x89PNG\r\n\x1a\n\x00\xff\xfe"
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     response = await client.post(
         "/user-services",
         content=content,
