@@ -24,11 +24,17 @@ DOCUMENTS = frozenset({"pdf", "doc", "docx"})
 @dataclass(frozen=True)
 class ImageRule:
     """How stored images are shaped: never upscaled, longest side at most ``max_side``;
-    ``square`` crops the centre to a square of that size (avatars)."""
+    ``square`` crops the centre to a square of that size (avatars).
+
+    ``max_decoded_bytes`` bounds the memory one image takes once decoded (width x height x
+    bands): a 190 KB PNG can hold a 7000x7000 RGBA image, 196 MB of pixels. The default
+    takes a 40 MP RGB photo (a 30 MP one with transparency).
+    """
 
     max_side: int = 2048
     square: int | None = None
     thumbnail: int = 320
+    max_decoded_bytes: int = 120 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ CONTEXTS: dict[str, ContextRule] = {
             IMAGES,
             "Profile picture",
             image=5 * MB,
-            shape=ImageRule(square=400, thumbnail=100),
+            shape=ImageRule(square=400, thumbnail=100, max_decoded_bytes=64 * MB),
         ),
         _rule("event_cover", _PHOTOS, "Event cover image", shape=ImageRule(max_side=1920)),
         _rule("event_gallery", _PHOTOS, "Event gallery photo"),
@@ -104,7 +110,11 @@ CONTEXTS: dict[str, ContextRule] = {
         _rule("promotion_image", _PHOTOS, "Promotion image"),
         _rule("circle_cover", _PHOTOS, "Circle cover image", shape=ImageRule(max_side=1920)),
         _rule(
-            "company_logo", _PHOTOS, "Company logo", image=5 * MB, shape=ImageRule(max_side=1024)
+            "company_logo",
+            _PHOTOS,
+            "Company logo",
+            image=5 * MB,
+            shape=ImageRule(max_side=1024, max_decoded_bytes=64 * MB),
         ),
         _rule("portfolio", _PHOTOS, "Provider portfolio sample"),
         # Seed 003 2.4: KYC formats are jpg/jpeg/png/pdf and up to 10 MB; each requirement
