@@ -216,9 +216,17 @@ class Prepared:
 
 
 def clean_filename(name: str | None, fallback: str = "file") -> str:
-    """The client's filename for display and downloads only: no path, no control chars."""
+    """The client's filename for display and downloads only: no path, no control chars,
+    no invisible formatting characters (Unicode Cf: bidi overrides such as U+202E, which
+    make ``invoice\u202egpj.exe`` read as ``invoiceexe.jpg``, zero-width spaces, ...)."""
     base = re.split(r"[\\/]", name or "")[-1]
-    base = unicodedata.normalize("NFC", _UNSAFE_FILENAME.sub("_", base)).strip(" ._")
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(
+        "_" if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+        for char in base
+        if unicodedata.category(char) != "Cf"
+    )
+    base = _UNSAFE_FILENAME.sub("_", base).strip(" ._")
     return base[:200] or fallback
 
 
