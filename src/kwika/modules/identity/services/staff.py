@@ -113,8 +113,10 @@ async def bootstrap_admin() -> None:
 
 async def login(identifier: str, password: str, client: ClientContext) -> StaffChallengeOut:
     key = identifier.strip().lower()
-    await throttle.password_attempt("staff", key, client.ip)
     staff = await StaffAccount.find_one({"$or": [{"email": key}, {"username": key}]})
+    if staff is not None:
+        key = f"id:{staff.id}"  # one budget per account, by email or by username
+    await throttle.password_attempt("staff", key, client.ip)
     hash_ = staff.password_hash if staff else None
     valid = await asyncio.to_thread(runtime.get().passwords.verify, hash_, password)
     if staff is None or not valid:
