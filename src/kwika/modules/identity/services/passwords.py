@@ -17,7 +17,7 @@ from kwika.modules.identity.schemas import (
     ResetPasswordIn,
     SetPasswordIn,
 )
-from kwika.modules.identity.services import accounts, codes, sessions
+from kwika.modules.identity.services import accounts, codes, sessions, throttle
 from kwika.modules.identity.validation import normalize_email, normalize_phone
 
 FORGOT_MESSAGE = "If an account exists for this address, password reset instructions have been sent"
@@ -177,7 +177,13 @@ async def set_first(principal: Principal, data: SetPasswordIn, client: ClientCon
 
 
 async def verify_password(user: User, password: str) -> bool:
-    return await asyncio.to_thread(runtime.get().passwords.verify, user.password_hash, password)
+    """Check a signed-in user's password against the account's attempt budget (429 when
+    it is used up); a right one clears the failures."""
+    await throttle.password_check(str(user.id))
+    valid = await asyncio.to_thread(runtime.get().passwords.verify, user.password_hash, password)
+    if valid:
+        await throttle.password_check_passed(str(user.id))
+    return bool(valid)
 
 
 async def require_password(user: User, password: str, field: str = "password") -> None:
