@@ -6,6 +6,7 @@ import asyncio
 
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
+from kwika.core.broker import enqueue
 from kwika.core.errors import BadRequest, Conflict, FieldError, ValidationFailed
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
@@ -56,6 +57,20 @@ async def forgot(data: ForgotPasswordIn, client: ClientContext) -> None:
         settings.otp_resend_seconds,
         "Please wait before asking for another reset.",
     )
+    # Nothing about the account is looked up here: finding it, making the code or link
+    # and sending it happen in an actor after the answer, so an existing address takes the
+    # same path (and time) as an unknown one.
+    from kwika.modules.identity import tasks  # tasks imports the services
+
+    await enqueue(tasks.send_password_reset, "email" if email else "phone", address)
+
+
+async def send_reset(kind: str, address: str) -> None:
+    """The background half of :func:`forgot`: a link by email or a code by SMS, when an
+    account uses ``address``."""
+    settings = runtime.get().settings
+    email = address if kind == "email" else None
+    phone = address if kind == "phone" else None
     user = await User.find_one({"email": email} if email else {"phone": phone})
     if user is None or user.status in ("deleted", "banned"):
         return
