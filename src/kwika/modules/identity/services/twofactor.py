@@ -146,10 +146,10 @@ async def disable(
     if not user.two_factor.enabled:
         raise Conflict("Two-factor authentication is not enabled", code="TWO_FACTOR_DISABLED")
     # Codes spend from the account's second-factor budget, as at sign-in.
-    await throttle.code_attempt(str(user.id))
+    await throttle.code_attempt(f"user:{user.id}")
     if not await _second_factor_ok(user, code):
         raise BadRequest(INVALID, code="INVALID_CODE")
-    await throttle.code_accepted(str(user.id))
+    await throttle.code_accepted(f"user:{user.id}")
     now = clock.now()
     cleared = TwoFactor(last_used_step=user.two_factor.last_used_step)
     await User.get_motor_collection().update_one(
