@@ -21,6 +21,7 @@ money.percentage_of  # for payments (fees, commissions); tests/core/test_money.p
 money.Money.of_minor
 broker.run_inline  # tests run an actor's function on their loop (tests/support.py run_now)
 documents.Timestamped._touch  # a Beanie before_event hook, called by Beanie
+cache.clear_local  # the tests' per-test reset (tests/harness.py)
 cache.Cache.get_or_load  # dict-valued read-through caches (tests/core/test_cache.py)
 module.module_settings  # how a module reads its own settings section (tests/platform_module)
 module.reset_module_settings  # tests re-read settings sections after changing them

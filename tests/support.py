@@ -415,3 +415,19 @@ async def reference_ids(client: httpx.AsyncClient, category: str) -> dict[str, s
     found = next(c for c in categories if c["name"] == category)
     types = data(await client.get(f"/references/service-types/category/{found['id']}"))
     return {"category": found["id"], **{t["name"]: t["id"] for t in types}}
+
+
+def round_trips_yield(monkeypatch: Any, collection: Any) -> None:
+    """Writes to ``collection`` first yield to the event loop, as a round trip to MongoDB
+    does: mongomock answers without yielding, which hides read-then-write races."""
+    cls = type(collection)
+    for name in ("update_one", "find_one_and_update"):
+        original = getattr(cls, name)
+
+        async def after_a_round_trip(
+            self: Any, *args: Any, _write: Any = original, **kw: Any
+        ) -> Any:
+            await asyncio.sleep(0)
+            return await _write(self, *args, **kw)
+
+        monkeypatch.setattr(cls, name, after_a_round_trip)

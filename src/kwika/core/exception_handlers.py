@@ -13,6 +13,7 @@ from litestar.exceptions import (
     HTTPException,
     MethodNotAllowedException,
     NotFoundException,
+    SerializationException,
     ValidationException,
 )
 from litestar.types import ExceptionHandlersMap
@@ -133,8 +134,15 @@ def _not_found(_: Request[Any, Any, Any], exc: NotFoundException) -> Response[di
     return envelope(404, "API route not found", "ROUTE_NOT_FOUND")
 
 
+def _malformed_json() -> Response[dict[str, Any]]:
+    return envelope(400, "Request body is not valid JSON", "MALFORMED_JSON")
+
+
 def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
+    if status == 400 and isinstance(exc.__cause__, SerializationException):
+        # Litestar's words for any undecodable body ("Input data was truncated", ...).
+        return _malformed_json()
     if status == 413:
         message = "Request body is too large"
     elif status == 405:
@@ -165,11 +173,6 @@ def _duplicate(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, 
     return envelope(409, "Already exists", "DUPLICATE", errors)
 
 
-def _undecodable(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[dict[str, Any]]:
-    # Litestar decodes multipart text fields as UTF-8 and lets the error through.
-    return envelope(400, "A text field of the request is not valid UTF-8", "BAD_REQUEST")
-
-
 def _redis_down(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.error("redis unavailable: %s", exc, extra=_context(request))
     return _app_error(request, DependencyUnavailable("redis"))
@@ -192,6 +195,26 @@ def _context(request: Request[Any, Any, Any]) -> dict[str, Any]:
     }
 
 
+def _raised_decoding_the_body(exc: BaseException) -> bool:
+    """Whether ``exc`` escaped Litestar's JSON decoder, which lets a too-deep document
+    (RecursionError) and bytes that are not UTF-8 (UnicodeDecodeError) through unwrapped."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == "decode_json":
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _undecodable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    if _raised_decoding_the_body(exc):
+        return _malformed_json()
+    if isinstance(exc, UnicodeDecodeError):
+        # Litestar decodes multipart text fields as UTF-8 and lets the error through.
+        return envelope(400, "A text field of the request is not valid UTF-8", "BAD_REQUEST")
+    return _unexpected(request, exc)
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error", exc_info=exc, extra=_context(request))
     return envelope(500, "Internal server error", "INTERNAL_ERROR")
@@ -209,5 +232,6 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     **dict.fromkeys(REDIS_DOWN, _redis_down),
     ServerSelectionTimeoutError: _mongo_down,
     ConnectionFailure: _mongo_down,
+    RecursionError: _undecodable,
     Exception: _unexpected,
 }

@@ -17,7 +17,12 @@ request keeps nothing.
 service decides per file (seed 003 7.3: service fields and ``images`` in one body).
 
 Bodies are limited by the route's ``request_max_body_size``; each file's own limit is the
-callback's business.
+callback's business. A form may hold at most ``MAX_FORM_FIELDS`` fields and parts, and a
+field that is not a file at most ``MAX_FIELD_BYTES`` (413 ``TOO_MANY_FIELDS`` /
+``FIELD_TOO_LARGE``). On a route with guards the guards run *before* the body is read, so a
+caller without a valid token gets its 401 without the server parsing anything (issue 11).
+Multipart bodies are parsed incrementally as they arrive (bounded work per chunk); a large
+urlencoded body is parsed in a worker thread, never on the event loop.
 """
 
 from __future__ import annotations
@@ -27,22 +32,45 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from inspect import isawaitable
 from typing import Any
+from urllib.parse import parse_qsl
 
+import anyio.to_thread
 from bson import ObjectId
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import UploadFile
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 from litestar.types.empty import Empty
 from litestar.utils.scope.state import ScopeState
+from multipart import (  # type: ignore[import-untyped]  # Litestar's own multipart parser
+    MultipartSegment,
+    ParserError,
+    ParserLimitReached,
+    PushMultipartParser,
+)
 
-from kwika.core.errors import FieldError, Unauthorized, ValidationFailed
+from kwika.core.errors import (
+    BadRequest,
+    FieldError,
+    PayloadTooLarge,
+    Unauthorized,
+    ValidationFailed,
+)
 
 log = logging.getLogger(__name__)
 
 FORM_TYPES = (b"multipart/form-data", b"application/x-www-form-urlencoded")
 FILES_STATE_KEY = "kwika.uploaded_files"
+
+# The largest legitimate form (a service with its packages and images) has well under a
+# hundred fields; the longest text field accepts 8,192 characters.
+MAX_FORM_FIELDS = 300
+MAX_FIELD_BYTES = 64 * 1024
+# Urlencoded bodies above this are parsed in a worker thread.
+_THREAD_PARSE_BYTES = 64 * 1024
 
 # (owner id, the uploaded part, the field name for errors, e.g. "attachments.2") -> file id
 StoreFile = Callable[[ObjectId, UploadFile, str], Awaitable[str]]
@@ -129,8 +157,8 @@ class FormAsJson(ASGIMiddleware):
         if _content_type(scope) not in FORM_TYPES:
             await next_app(scope, receive, send)
             return
-        form = await Request(scope, receive).form()
-        kept, rest = self._set_aside(list(form.multi_items()))
+        await _authorize(scope, receive)
+        kept, rest = self._set_aside(await read_form(Request(scope, receive)))
         stored: list[tuple[FileField, str]] = []
         try:
             items = await self._store_files(scope, rest, stored)
@@ -228,6 +256,127 @@ class FormAsJson(ASGIMiddleware):
                 errors.append(FieldError(name, f"At most {field.max_files} {noun}"))
         if errors:
             raise ValidationFailed(errors=errors)
+
+
+async def _authorize(scope: Scope, receive: Receive) -> None:
+    """Run the route's guards before the body is read: an anonymous caller must not make
+    the server parse (or even receive) a large form only to be told 401."""
+    handler = scope.get("route_handler")
+    if handler is None:
+        return
+    connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope, receive)
+    for guard in handler.resolve_guards():
+        result = guard(connection, handler)
+        if isawaitable(result):
+            await result
+
+
+def _too_many_fields() -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"A form may have at most {MAX_FORM_FIELDS} fields", code="TOO_MANY_FIELDS"
+    )
+
+
+def _field_too_large(name: str) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        "A form field is too large",
+        code="FIELD_TOO_LARGE",
+        errors=[FieldError(name, f"At most {MAX_FIELD_BYTES} bytes in a form field")],
+    )
+
+
+def _text(name: str, raw: bytes | bytearray, charset: str | None = None) -> str:
+    try:
+        return bytes(raw).decode(charset or "utf-8")
+    except (UnicodeDecodeError, LookupError):
+        raise ValidationFailed.single(
+            name, "Not valid UTF-8 text; send a file part with a file name instead"
+        ) from None
+
+
+async def read_form(request: Request[Any, Any, Any]) -> list[tuple[str, Any]]:
+    """The form items of a multipart or urlencoded body, in the order sent, within the
+    field and size limits. File parts are :class:`UploadFile` s the caller closes."""
+    content_type, options = request.content_type
+    if content_type == "multipart/form-data":
+        boundary = options.get("boundary")
+        if not boundary:
+            raise BadRequest("multipart boundary missing in Content-Type", code="MALFORMED_FORM")
+        return await _read_multipart(request, boundary.encode())
+    return await _read_urlencoded(await request.body())
+
+
+def _parse_urlencoded(raw: bytes) -> list[tuple[str, str]]:
+    if raw.count(b"&") >= MAX_FORM_FIELDS:
+        raise _too_many_fields()
+    try:
+        # Blank values are dropped, as Litestar's own parser did.
+        pairs = parse_qsl(raw.decode("utf-8"), errors="strict")
+    except UnicodeDecodeError:
+        raise BadRequest("The form is not valid UTF-8", code="MALFORMED_FORM") from None
+    for name, value in pairs:
+        if len(value) > MAX_FIELD_BYTES:
+            raise _field_too_large(name)
+    return pairs
+
+
+async def _read_urlencoded(raw: bytes) -> list[tuple[str, Any]]:
+    if len(raw) <= _THREAD_PARSE_BYTES:
+        return list(_parse_urlencoded(raw))
+    return list(await anyio.to_thread.run_sync(_parse_urlencoded, raw))
+
+
+async def _read_multipart(
+    request: Request[Any, Any, Any], boundary: bytes
+) -> list[tuple[str, Any]]:
+    items: list[tuple[str, Any]] = []
+    segment: MultipartSegment | None = None
+    value: UploadFile | bytearray = bytearray()
+    try:
+        with PushMultipartParser(boundary, max_segment_count=MAX_FORM_FIELDS + 1) as parser:
+            stream = request.stream()
+            while not parser.closed:
+                chunk = await anext(stream, b"")
+                for event in parser.parse(chunk):
+                    if isinstance(event, MultipartSegment):
+                        if len(items) >= MAX_FORM_FIELDS:
+                            raise _too_many_fields()
+                        segment = event
+                        value = (
+                            UploadFile(
+                                content_type=event.content_type or "application/octet-stream",
+                                filename=event.filename,
+                                headers=dict(event.headerlist),
+                            )
+                            if event.filename
+                            else bytearray()
+                        )
+                    elif event:
+                        if isinstance(value, UploadFile):
+                            await value.write(event)
+                        else:
+                            value.extend(event)
+                            if len(value) > MAX_FIELD_BYTES and segment is not None:
+                                raise _field_too_large(segment.name)
+                    elif segment is not None:
+                        if isinstance(value, UploadFile):
+                            await value.seek(0)
+                            items.append((segment.name, value))
+                        else:
+                            items.append(
+                                (segment.name, _text(segment.name, value, segment.charset))
+                            )
+                        value, segment = bytearray(), None
+    except BaseException as exc:
+        if isinstance(value, UploadFile):
+            await value.close()
+        await _close_uploads(items)
+        if isinstance(exc, ParserLimitReached):
+            raise _too_many_fields() from None
+        if isinstance(exc, ParserError):
+            raise BadRequest("The multipart form is malformed", code="MALFORMED_FORM") from None
+        raise
+    return items
 
 
 def _as_json_request(scope: Scope, body: bytes) -> tuple[Scope, Receive]:

@@ -118,6 +118,9 @@ class TemplateFolder:
         return f"{self.package}:{self.path}"
 
 
+MB = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class ImageShape:
     """How stored images of an upload context are shaped (see media's ``ImageRule``)."""
@@ -125,9 +128,9 @@ class ImageShape:
     max_side: int = 2048
     square: int | None = None
     thumbnail: int = 320
-
-
-MB = 1024 * 1024
+    # Memory one image may take once decoded (width x height x bands): a 190 KB PNG can
+    # hold 196 MB of pixels. The default takes a 40 MP RGB photo.
+    max_decoded_bytes: int = 120 * MB
 
 
 @dataclass(frozen=True)

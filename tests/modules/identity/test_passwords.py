@@ -137,3 +137,41 @@ async def test_the_new_password_must_differ(client, outbox):
     )
     assert response.status_code == 400
     assert body(response)["errors"][0]["field"] == "new_password"
+
+
+async def test_forgot_password_answers_before_doing_any_work_for_the_account(
+    client, outbox, monkeypatch
+):
+    """Issue 11 item 9: the answer takes the same path whether or not the account exists;
+    the code, the link and the email are made afterwards, in the background. A failure
+    there cannot change (or slow down) the answer."""
+    from kwika.core.broker import drain
+    from kwika.modules.identity.services import codes
+
+    account = await register(client, outbox)
+    by_sms = await register(client, outbox, email=None, phone="+255713000777")
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the code store is down")
+
+    monkeypatch.setattr(codes, "issue_link_token", broken)
+    monkeypatch.setattr(codes, "issue_code", broken)
+    known = await client.post("/auth/forgot-password", json={"email": account.email})
+    known_phone = await client.post("/auth/forgot-password", json={"phone": by_sms.phone})
+    unknown = await client.post("/auth/forgot-password", json={"email": "ghost@example.com"})
+    await drain()
+
+    for response in (known, known_phone, unknown):
+        assert response.status_code == 200, response.text
+        assert body(response) == {"success": True, "message": SAME, "data": None}
+
+
+async def test_the_reset_email_and_sms_still_arrive(client, outbox):
+    account = await register(client, outbox)
+    by_sms = await register(client, outbox, email=None, phone="+255713000778")
+
+    await client.post("/auth/forgot-password", json={"email": account.email})
+    await client.post("/auth/forgot-password", json={"phone": "0713 000 778"})
+
+    assert await outbox.link_token(account.email, "password_reset_link")
+    assert await outbox.code(by_sms.phone, "password_reset_code")

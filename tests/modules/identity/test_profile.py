@@ -242,3 +242,20 @@ async def test_an_erasure_that_failed_half_way_is_finished_by_the_retry(client, 
         user_anonymised.disconnect(flaky)
     assert calls == [ObjectId(account.id)] * 2
     assert (await User.get(account.id)).deletion.erased_at is not None
+
+
+async def test_public_profiles_of_never_verified_accounts_are_not_served(client, outbox):
+    """Issue 11 item 13: a sign-up nobody confirmed is not a public person yet."""
+    account = await register(client, outbox, verify=False, sign_in=False)
+
+    hidden = await client.get(f"/users/{account.id}")
+
+    assert hidden.status_code == 404
+    assert body(hidden)["code"] == "NOT_FOUND"
+    code = await outbox.code(account.email, "verify_code")
+    verified = await client.post(
+        "/users/verify-otp",
+        json={"user_id": account.id, "verification_type": "email", "otp_code": code},
+    )
+    assert verified.status_code == 200
+    assert (await client.get(f"/users/{account.id}")).status_code == 200

@@ -164,3 +164,19 @@ async def test_protected_routes_need_a_valid_token(client):
     assert body(response)["code"] == "INVALID_TOKEN"
     response = await client.get("/auth/me", headers={"Authorization": "Basic abc"})
     assert response.status_code == 401
+
+
+async def test_the_lockout_counts_per_account_whatever_the_identifier(client, outbox):
+    account = await register(client, outbox, phone="+255713000555", sign_in=False)
+    credentials = [account.email, account.email, "0713 000 555", account.username, "+255713000555"]
+    for credential in credentials:
+        response = await client.post(
+            "/auth/signin", json={"credential": credential, "password": "Wrong-Pass-123"}
+        )
+        assert response.status_code == 401
+    for credential in (account.username, "0713000555", account.email.upper()):
+        response = await client.post(
+            "/auth/signin", json={"credential": credential, "password": PASSWORD}
+        )
+        assert response.status_code == 429, credential
+        assert body(response)["data"]["retry_after"] == int(response.headers["Retry-After"])

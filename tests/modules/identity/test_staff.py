@@ -232,3 +232,49 @@ async def test_the_activity_log_records_staff_and_user_actions(client, outbox, a
     assert mine["items"][0]["actor_type"] == "user"
     assert await ActivityLog.find({"action": "staff.created"}).count() == 2  # bootstrap + viewer
     assert (await client.get("/admin/activity-logs", headers=bearer("garbage"))).status_code == 401
+
+
+async def _second_admin(client, admin):
+    created = await client.post(
+        "/admin/staff",
+        headers=admin.headers,
+        json={
+            "email": "admin2@kwika-staff.example.com",
+            "password": "Admin-Two-Pass-1",
+            "first_name": "Ad",
+            "last_name": "Two",
+            "role": "admin",
+            "is_verified": True,
+        },
+    )
+    assert created.status_code == 201, created.text
+    return await staff_sign_in(client, Staff("admin2@kwika-staff.example.com", "Admin-Two-Pass-1"))
+
+
+async def test_an_admin_cannot_unverify_themselves(client, admin):
+    response = await client.patch(
+        f"/admin/staff/{admin.id}", headers=admin.headers, json={"is_verified": False}
+    )
+
+    assert response.status_code == 409
+    assert body(response)["code"] == "SELF_CHANGE"
+    assert "own" in body(response)["message"]
+    me = data(await client.get("/admin/auth/me", headers=admin.headers))
+    assert me["is_verified"] is True
+
+
+async def test_two_admins_cannot_lock_each_other_out(client, admin):
+    admin2 = await _second_admin(client, admin)
+
+    unverified = await client.patch(
+        f"/admin/staff/{admin.id}", headers=admin2.headers, json={"is_verified": False}
+    )
+    assert unverified.status_code == 200, unverified.text
+    # The unverified admin's sessions ended with the change: it cannot strike back.
+    back = await client.patch(
+        f"/admin/staff/{admin2.id}", headers=admin.headers, json={"is_verified": False}
+    )
+    assert back.status_code == 401
+    me = data(await client.get("/admin/auth/me", headers=admin2.headers))
+    assert me["is_verified"] is True
+    assert me["is_active"] is True

@@ -1,10 +1,11 @@
+import asyncio
 from datetime import timedelta
 
 from bson import ObjectId
 
 from kwika.core import clock
 from kwika.modules.identity.documents import User, VerificationCode
-from tests.support import PASSWORD, body, data, register
+from tests.support import PASSWORD, body, data, register, round_trips_yield
 
 
 async def _signup(client, email="verify@example.com"):
@@ -261,3 +262,29 @@ async def test_a_request_that_fails_after_verifying_leaves_the_welcome_for_later
     token = await outbox.link_token("verify@example.com", "verify_code")
     assert (await client.post("/auth/verify-email", json={"token": token})).status_code == 200
     assert len(await _welcomes(outbox, "verify@example.com")) == 1
+
+
+async def test_concurrent_wrong_codes_cannot_pass_the_attempt_limit(monkeypatch, client, outbox):
+    """The attempt is counted in the same update that allows it (issue 11 item 7)."""
+    round_trips_yield(monkeypatch, VerificationCode.get_motor_collection())
+    account = await register(client, outbox, verify=False, sign_in=False)
+    code = await outbox.code(account.email, "verify_code")
+    wrong = [f"{n:06d}" for n in range(100) if f"{n:06d}" != code][:50]
+
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                "/users/verify-otp",
+                json={"user_id": account.id, "verification_type": "email", "otp_code": guess},
+            )
+            for guess in wrong
+        )
+    )
+
+    outcomes = [body(answer).get("code") for answer in answers]
+    assert outcomes.count("INVALID_CODE") <= 5, outcomes
+    right = await client.post(
+        "/users/verify-otp",
+        json={"user_id": account.id, "verification_type": "email", "otp_code": code},
+    )
+    assert body(right)["code"] == "CODE_ATTEMPTS_EXCEEDED"

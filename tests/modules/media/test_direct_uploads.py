@@ -337,3 +337,25 @@ async def test_non_ascii_filenames_are_kept_for_downloads(client, alice):
     assert download.headers["content-disposition"] == (
         "attachment; filename*=utf-8''mkataba%20wa%20kazi%20ya%20Zanzibar%20%E2%84%962.pdf"
     )
+
+
+async def test_invisible_and_bidi_characters_are_removed_from_file_names(client, alice):
+    # U+202E turns "invoice\u202egpj.exe" into "invoiceexe.jpg" on screen.
+    tricky = "invoice\u202egpj\u200b\u2066.jpg\u00ad"
+    direct = await upload(client, alice, samples.jpeg(), "in\x85voice\u202egpj\u200b\u2066.jpg")
+    signed = await client.post(
+        "/uploads/request",
+        headers=alice.headers,
+        json={
+            "filename": tricky,
+            "content_type": "image/jpeg",
+            "size": 1000,
+            "context": "event_cover",
+        },
+    )
+
+    assert direct.status_code == 201, direct.text
+    assert data(direct)["filename"] == "in_voicegpj.jpg"
+    assert signed.status_code == 201, signed.text
+    status = data(await client.get(f"/uploads/{data(signed)['upload_id']}", headers=alice.headers))
+    assert status["filename"] == "invoicegpj.jpg"

@@ -3,13 +3,14 @@ reused on services and companies."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from bson import ObjectId
 
 from kwika.core import clock, ratelimit
 from kwika.modules.providers.documents import BusinessPhone
-from tests.support import body, data, make_company
+from tests.support import body, data, make_company, round_trips_yield
 
 NUMBER = "+255712345678"
 
@@ -197,3 +198,24 @@ async def test_an_unverified_number_cannot_be_shown(client, vendor):
     assert body(response)["errors"] == [
         {"field": "business_phone_id", "message": "Verify this phone number first"}
     ]
+
+
+async def test_concurrent_wrong_codes_cannot_pass_the_attempt_limit(
+    monkeypatch, client, outbox, vendor
+):
+    """The attempt is counted in the same update that allows it (issue 11 item 7)."""
+    round_trips_yield(monkeypatch, BusinessPhone.get_motor_collection())
+    phone = data(await add(client, vendor))
+    code = await outbox.code(NUMBER, "business_phone_code")
+    path = f"/user-services/business-phones/{phone['id']}/verify"
+    wrong = [f"{n:06d}" for n in range(100) if f"{n:06d}" != code][:50]
+
+    answers = await asyncio.gather(
+        *(client.post(path, headers=vendor.headers, json={"otp": guess}) for guess in wrong)
+    )
+
+    outcomes = [body(answer)["code"] for answer in answers]
+    assert outcomes.count("INVALID_CODE") <= 5
+    assert set(outcomes) <= {"INVALID_CODE", "CODE_ATTEMPTS_EXCEEDED"}
+    right = await client.post(path, headers=vendor.headers, json={"otp": code})
+    assert body(right)["code"] == "CODE_ATTEMPTS_EXCEEDED"

@@ -25,11 +25,17 @@ DOCUMENTS = frozenset({"pdf", "doc", "docx"})
 @dataclass(frozen=True)
 class ImageRule:
     """How stored images are shaped: never upscaled, longest side at most ``max_side``;
-    ``square`` crops the centre to a square of that size (avatars)."""
+    ``square`` crops the centre to a square of that size (avatars).
+
+    ``max_decoded_bytes`` bounds the memory one image takes once decoded (width x height x
+    bands): a 190 KB PNG can hold a 7000x7000 RGBA image, 196 MB of pixels. The default
+    takes a 40 MP RGB photo (a 30 MP one with transparency).
+    """
 
     max_side: int = 2048
     square: int | None = None
     thumbnail: int = 320
+    max_decoded_bytes: int = 120 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,12 @@ def _rule(declared: UploadContext) -> ContextRule:
         formats=declared.formats,
         limits={kind: sizes[kind] for kind in sorted(kinds)},
         private=declared.private,
-        image=ImageRule(max_side=shape.max_side, square=shape.square, thumbnail=shape.thumbnail),
+        image=ImageRule(
+            max_side=shape.max_side,
+            square=shape.square,
+            thumbnail=shape.thumbnail,
+            max_decoded_bytes=shape.max_decoded_bytes,
+        ),
         description=declared.description,
     )
 
@@ -93,7 +104,7 @@ BUILTIN_CONTEXTS: tuple[UploadContext, ...] = (
         IMAGES,
         "Profile picture",
         image_bytes=5 * MB,
-        shape=ImageShape(square=400, thumbnail=100),
+        shape=ImageShape(square=400, thumbnail=100, max_decoded_bytes=64 * MB),
     ),
     _Ctx("event_cover", _PHOTOS, "Event cover image", shape=ImageShape(max_side=1920)),
     _Ctx("event_gallery", _PHOTOS, "Event gallery photo"),
@@ -108,7 +119,7 @@ BUILTIN_CONTEXTS: tuple[UploadContext, ...] = (
         _PHOTOS,
         "Company logo",
         image_bytes=5 * MB,
-        shape=ImageShape(max_side=1024),
+        shape=ImageShape(max_side=1024, max_decoded_bytes=64 * MB),
     ),
     _Ctx("portfolio", _PHOTOS, "Provider portfolio sample"),
     # Seed 003 2.4: KYC formats are jpg/jpeg/png/pdf and up to 10 MB; each requirement

@@ -46,12 +46,18 @@ class ProcessedImage:
     thumbnail: Rendition
 
 
+TOO_LARGE = "Image is too large to process"
+
+
 def identify(stream: IO[bytes]) -> str | None:
-    """Our format name for an image Pillow recognises (header only), else None."""
+    """Our format name for an image Pillow recognises (header only), else None; raises
+    :class:`InvalidImage` for a header whose size is beyond Pillow's bomb limit."""
     stream.seek(0)
     try:
         with Image.open(stream) as image:
             return PILLOW_FORMATS.get(image.format or "")
+    except Image.DecompressionBombError:
+        raise InvalidImage(TOO_LARGE) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return None
     finally:
@@ -60,21 +66,47 @@ def identify(stream: IO[bytes]) -> str | None:
 
 def process(stream: IO[bytes], rule: ImageRule, max_pixels: int) -> ProcessedImage:
     """Decode, normalise and re-encode; raises :class:`InvalidImage`."""
-    image, source_format = _decode(stream, max_pixels)
-    output_format = OUTPUT_FORMAT[source_format]
-    image = _normalise_mode(ImageOps.exif_transpose(image), output_format)
-    icc_profile = image.info.get("icc_profile")
-    main = _shape(image, rule.square, rule.max_side)
-    thumbnail = _shape(image, rule.thumbnail if rule.square else None, rule.thumbnail)
-    return ProcessedImage(
-        source_format=source_format,
-        output_format=output_format,
-        main=_encode(main, output_format, icc_profile),
-        thumbnail=_encode(thumbnail, output_format, icc_profile),
-    )
+    # Every intermediate image is closed as soon as it is done with: the decoded pixels
+    # are the bulk of the memory, and nothing may keep them alive after the answer.
+    opened: list[Image.Image] = []
+
+    def keep(image: Image.Image) -> Image.Image:
+        if all(image is not seen for seen in opened):
+            opened.append(image)
+        return image
+
+    try:
+        image, source_format = _decode(stream, max_pixels, rule.max_decoded_bytes)
+        keep(image)
+        output_format = OUTPUT_FORMAT[source_format]
+        image = keep(_normalise_mode(keep(ImageOps.exif_transpose(image)), output_format))
+        icc_profile = image.info.get("icc_profile")
+        main = keep(_shape(image, rule.square, rule.max_side))
+        main_rendition = _encode(main, output_format, icc_profile)
+        thumbnail = keep(_shape(image, rule.thumbnail if rule.square else None, rule.thumbnail))
+        return ProcessedImage(
+            source_format=source_format,
+            output_format=output_format,
+            main=main_rendition,
+            thumbnail=_encode(thumbnail, output_format, icc_profile),
+        )
+    finally:
+        for image in opened:
+            image.close()
+        opened.clear()
 
 
-def _decode(stream: IO[bytes], max_pixels: int) -> tuple[Image.Image, str]:
+def _bytes_per_pixel(image: Image.Image) -> int:
+    """Bytes one decoded pixel takes on its way through :func:`process`: palette images
+    become RGB(A), 16- and 32-bit modes take more than a byte per band."""
+    if image.mode in ("P", "PA", "1"):
+        return 4
+    bands = len(image.getbands())
+    wide = image.mode.startswith(("I", "F"))
+    return bands * (4 if wide else 1)
+
+
+def _decode(stream: IO[bytes], max_pixels: int, max_decoded_bytes: int) -> tuple[Image.Image, str]:
     stream.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -85,7 +117,15 @@ def _decode(stream: IO[bytes], max_pixels: int) -> tuple[Image.Image, str]:
                 raise InvalidImage("This image format is not accepted")
             width, height = image.size
             if width * height > max_pixels:
+                image.close()
                 raise InvalidImage(f"Image is too large ({width}x{height} pixels)")
+            decoded = width * height * _bytes_per_pixel(image)
+            if decoded > max_decoded_bytes:
+                image.close()
+                raise InvalidImage(
+                    f"{TOO_LARGE} ({width}x{height} pixels, {decoded // 2**20} MB decoded;"
+                    f" at most {max_decoded_bytes // 2**20} MB)"
+                )
             image.seek(0)  # first frame of animations
             image.load()  # decode everything now: truncated or corrupt files fail here
         except InvalidImage:
@@ -99,6 +139,8 @@ def _decode(stream: IO[bytes], max_pixels: int) -> tuple[Image.Image, str]:
             Image.DecompressionBombError,
             Image.DecompressionBombWarning,
         ) as exc:
+            if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
+                raise InvalidImage(TOO_LARGE) from exc
             raise InvalidImage("The image is corrupt or cannot be read") from exc
     return image, source_format
 

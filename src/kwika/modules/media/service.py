@@ -15,6 +15,7 @@ import logging
 import re
 import unicodedata
 import uuid
+import weakref
 from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -222,9 +223,17 @@ class Prepared:
 
 
 def clean_filename(name: str | None, fallback: str = "file") -> str:
-    """The client's filename for display and downloads only: no path, no control chars."""
+    """The client's filename for display and downloads only: no path, no control chars,
+    no invisible formatting characters (Unicode Cf: bidi overrides such as U+202E, which
+    make ``invoice\u202egpj.exe`` read as ``invoiceexe.jpg``, zero-width spaces, ...)."""
     base = re.split(r"[\\/]", name or "")[-1]
-    base = unicodedata.normalize("NFC", _UNSAFE_FILENAME.sub("_", base)).strip(" ._")
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(
+        "_" if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+        for char in base
+        if unicodedata.category(char) != "Cf"
+    )
+    base = _UNSAFE_FILENAME.sub("_", base).strip(" ._")
     return base[:200] or fallback
 
 
@@ -266,6 +275,8 @@ def prepare(rule: ContextRule, stream: IO[bytes], max_pixels: int, field: str) -
         raise FileTooLarge(rule.largest, size, field)
     try:
         fmt = sniff(stream)
+    except imaging.InvalidImage as exc:  # a header beyond Pillow's bomb limit
+        raise ValidationFailed.single(field, str(exc)) from None
     except CorruptImage:
         if "image" not in rule.limits:
             raise not_accepted(rule, field) from None
@@ -372,6 +383,23 @@ class Ingested:
         }
 
 
+# Decoding is what costs memory (up to an image rule's max_decoded_bytes, several times over
+# while resizing): this many files are prepared at once per process, the others wait.
+CONCURRENT_PREPARATIONS = 2
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _processing_slot() -> asyncio.Semaphore:
+    """The semaphore of the running loop (tests and the worker run several loops)."""
+    loop = asyncio.get_running_loop()
+    slot = _slots.get(loop)
+    if slot is None:
+        slot = _slots[loop] = asyncio.Semaphore(CONCURRENT_PREPARATIONS)
+    return slot
+
+
 def _new_key(rule: ContextRule, ext: str) -> tuple[str, str]:
     now = clock.now()
     visibility = "private" if rule.private else "public"
@@ -386,7 +414,8 @@ async def ingest(
     calls :func:`undo` if it cannot). When the backend fails, whatever it stored is
     deleted, the quota is given back and the answer is 503."""
     max_pixels = runtime.get().settings.media.max_image_pixels
-    prepared = await asyncio.to_thread(prepare, rule, stream, max_pixels, field)
+    async with _processing_slot():
+        prepared = await asyncio.to_thread(prepare, rule, stream, max_pixels, field)
     backend = storage()
     await reserve(owner_id, prepared.total_bytes)
     key, thumbnail_key = _new_key(rule, prepared.fmt.name)

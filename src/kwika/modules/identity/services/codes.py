@@ -90,13 +90,17 @@ async def consume_code(user_id: ObjectId, purpose: str, code: str) -> Verificati
         raise BadRequest(INVALID_CODE, code="INVALID_CODE")
     if latest.expires_at <= clock.now():
         raise BadRequest(EXPIRED_CODE, code="CODE_EXPIRED")
-    if latest.attempts >= CODE_MAX_ATTEMPTS:
+    # The attempt is taken in the same update that allows it, so concurrent guesses can
+    # never check more than CODE_MAX_ATTEMPTS codes (a read, then an $inc, could).
+    allowed = await VerificationCode.get_motor_collection().find_one_and_update(
+        {"_id": latest.id, "consumed_at": None, "attempts": {"$lt": CODE_MAX_ATTEMPTS}},
+        {"$inc": {"attempts": 1}},
+    )
+    if allowed is None:
         raise BadRequest(
             "Too many wrong codes. Please request a new one.", code="CODE_ATTEMPTS_EXCEEDED"
         )
-    collection = VerificationCode.get_motor_collection()
     if latest.code_hash not in _digests(purpose, user_id, code.strip()):
-        await collection.update_one({"_id": latest.id}, {"$inc": {"attempts": 1}})
         raise BadRequest(INVALID_CODE, code="INVALID_CODE")
     return await _claim(latest)
 

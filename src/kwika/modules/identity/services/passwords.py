@@ -6,6 +6,7 @@ import asyncio
 
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
+from kwika.core.broker import enqueue
 from kwika.core.errors import BadRequest, Conflict, FieldError, ValidationFailed
 from kwika.core.ids import id_of
 from kwika.core.tokens import Principal
@@ -23,7 +24,7 @@ from kwika.modules.identity.schemas import (
     ResetPasswordIn,
     SetPasswordIn,
 )
-from kwika.modules.identity.services import accounts, codes, sessions
+from kwika.modules.identity.services import accounts, codes, sessions, throttle
 from kwika.modules.identity.validation import normalize_email, normalize_phone
 
 FORGOT_MESSAGE = "If an account exists for this address, password reset instructions have been sent"
@@ -62,6 +63,20 @@ async def forgot(data: ForgotPasswordIn, client: ClientContext) -> None:
         settings.otp_resend_seconds,
         "Please wait before asking for another reset.",
     )
+    # Nothing about the account is looked up here: finding it, making the code or link
+    # and sending it happen in an actor after the answer, so an existing address takes the
+    # same path (and time) as an unknown one.
+    from kwika.modules.identity import tasks  # tasks imports the services
+
+    await enqueue(tasks.send_password_reset, "email" if email else "phone", address)
+
+
+async def send_reset(kind: str, address: str) -> None:
+    """The background half of :func:`forgot`: a link by email or a code by SMS, when an
+    account uses ``address``."""
+    settings = runtime.get().settings
+    email = address if kind == "email" else None
+    phone = address if kind == "phone" else None
     user = await User.find_one({"email": email} if email else {"phone": phone})
     if user is None or user.status in ("deleted", "banned"):
         return
@@ -183,7 +198,13 @@ async def set_first(principal: Principal, data: SetPasswordIn, client: ClientCon
 
 
 async def verify_password(user: User, password: str) -> bool:
-    return await asyncio.to_thread(runtime.get().passwords.verify, user.password_hash, password)
+    """Check a signed-in user's password against the account's attempt budget (429 when
+    it is used up); a right one clears the failures."""
+    await throttle.password_check(str(user.id))
+    valid = await asyncio.to_thread(runtime.get().passwords.verify, user.password_hash, password)
+    if valid:
+        await throttle.password_check_passed(str(user.id))
+    return bool(valid)
 
 
 async def require_password(user: User, password: str, field: str = "password") -> None:

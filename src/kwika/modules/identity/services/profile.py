@@ -33,7 +33,8 @@ async def get_profile(principal: Principal) -> ProfileOut:
 
 async def public_profile(user_id: str) -> PublicUserOut:
     user = await accounts.get_user(user_id)
-    if user.status != "active":
+    # A sign-up nobody confirmed is not shown: anyone can type any name into a sign-up.
+    if user.status != "active" or not user.is_verified:
         raise NotFound("User not found")
     return PublicUserOut.of(user)
 

@@ -37,6 +37,9 @@ async def sign_in(data: SigninIn, client: ClientContext) -> AuthOut | ChallengeO
         raise ValidationFailed.single("credential", "Email, phone number or username is required")
     client = with_device_id(client, data.device_id)
     account_key, user = await accounts.find_by_credential(data.credential)
+    if user is not None:
+        # One budget per account, whichever of its email, phone or username is typed.
+        account_key = f"id:{user.id}"
     await throttle.password_attempt("user", account_key, client.ip)
     passwords = runtime.get().passwords
     hash_ = user.password_hash if user else None

@@ -39,6 +39,7 @@ from kwika.modules.identity.services.challenges import Challenge
 
 log = logging.getLogger(__name__)
 BAD_CREDENTIALS = "Invalid email or password"
+LAST_ADMIN = "At least one active, verified admin must remain"
 
 
 def actor_of(staff: StaffAccount) -> activity.Actor:
@@ -112,8 +113,10 @@ async def bootstrap_admin() -> None:
 
 async def login(identifier: str, password: str, client: ClientContext) -> StaffChallengeOut:
     key = identifier.strip().lower()
-    await throttle.password_attempt("staff", key, client.ip)
     staff = await StaffAccount.find_one({"$or": [{"email": key}, {"username": key}]})
+    if staff is not None:
+        key = f"id:{staff.id}"  # one budget per account, by email or by username
+    await throttle.password_attempt("staff", key, client.ip)
     hash_ = staff.password_hash if staff else None
     valid = await asyncio.to_thread(runtime.get().passwords.verify, hash_, password)
     if staff is None or not valid:
@@ -233,8 +236,14 @@ async def get_one(staff_id: str) -> StaffOut:
     return StaffOut.of(await _get(staff_id))
 
 
+# The admins who can sign in and manage staff: at least one must always remain.
+_ADMIN_WHO_CAN_ACT = {"role": "admin", "is_active": True, "is_verified": True}
+# Changes that end a member's sessions (tokens carry the role; the others stop sign-in).
+_SESSION_ENDING = {"role", "is_active", "is_verified"}
+
+
 async def _active_admins() -> int:
-    return await StaffAccount.find({"role": "admin", "is_active": True}).count()
+    return await StaffAccount.find(_ADMIN_WHO_CAN_ACT).count()
 
 
 async def update(
@@ -244,20 +253,30 @@ async def update(
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     reset_two_factor = changes.pop("reset_two_factor", False)
     changes = {k: v for k, v in changes.items() if getattr(target, k) != v}
-    if target.id == principal.id and ({"role", "is_active"} & changes.keys()):
-        raise Conflict("You cannot change your own role or deactivate yourself", code="SELF_CHANGE")
-    losing_admin = (
-        target.role == "admin"
-        and target.is_active
-        and (changes.get("role", "admin") != "admin" or changes.get("is_active") is False)
+    if target.id == principal.id and (_SESSION_ENDING & changes.keys()):
+        raise Conflict(
+            "You cannot change your own role, deactivate or unverify yourself",
+            code="SELF_CHANGE",
+        )
+    could_act = target.role == "admin" and target.is_active and target.is_verified
+    losing_admin = could_act and (
+        changes.get("role", "admin") != "admin"
+        or changes.get("is_active") is False
+        or changes.get("is_verified") is False
     )
     if losing_admin and await _active_admins() <= 1:
-        raise Conflict("At least one active admin must remain", code="LAST_ADMIN")
+        raise Conflict(LAST_ADMIN, code="LAST_ADMIN")
     update: dict[str, Any] = {**changes, "updated_at": clock.now()}
     if reset_two_factor:
         update["two_factor"] = TwoFactor().model_dump()
-    await StaffAccount.get_motor_collection().update_one({"_id": target.id}, {"$set": update})
-    if {"role", "is_active"} & changes.keys() or reset_two_factor:
+    collection = StaffAccount.get_motor_collection()
+    await collection.update_one({"_id": target.id}, {"$set": update})
+    if losing_admin and await _active_admins() == 0:
+        # Two admins removed each other at the same moment: put this one back.
+        undo = {k: getattr(target, k) for k in changes}
+        await collection.update_one({"_id": target.id}, {"$set": undo})
+        raise Conflict(LAST_ADMIN, code="LAST_ADMIN")
+    if _SESSION_ENDING & changes.keys() or reset_two_factor:
         # Tokens carry the role: end the sessions so the change applies at once.
         await sessions.revoke_all(id_of(target), "staff_updated")
     await activity.record(

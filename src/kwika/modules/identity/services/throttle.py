@@ -47,3 +47,19 @@ async def code_attempt(principal_id: str) -> None:
 
 async def code_accepted(principal_id: str) -> None:
     await ratelimit.reset(_SECOND_FACTOR.scope, principal_id)
+
+
+TOO_MANY_PASSWORDS = "Too many wrong passwords. Please try again later."
+
+
+async def password_check(user_id: str) -> None:
+    """A password typed behind a token (change-password, account deletion, 2FA settings)
+    spends from the same per-account budget as sign-in: a stolen access token must not
+    allow unlimited guessing. 429 once it is used up."""
+    account, _ = _budgets("user")
+    await ratelimit.spend([(account, f"id:{user_id}")], TOO_MANY_PASSWORDS)
+
+
+async def password_check_passed(user_id: str) -> None:
+    account, _ = _budgets("user")
+    await ratelimit.reset(account.scope, f"id:{user_id}")

@@ -14,7 +14,7 @@ from kwika.modules import activity, notifications
 from kwika.modules.identity.constants import TOTP_SETUP_TTL_SECONDS, CodeChannel, Purpose
 from kwika.modules.identity.documents import TwoFactor, User
 from kwika.modules.identity.schemas import BackupCodesOut, TwoFactorSetupOut, TwoFactorStateOut
-from kwika.modules.identity.services import accounts, codes, passwords, totp
+from kwika.modules.identity.services import accounts, codes, passwords, throttle, totp
 
 INVALID = "Invalid verification code"
 
@@ -146,8 +146,11 @@ async def disable(
     await passwords.require_password(user, password)
     if not user.two_factor.enabled:
         raise Conflict("Two-factor authentication is not enabled", code="TWO_FACTOR_DISABLED")
+    # Codes spend from the account's second-factor budget, as at sign-in.
+    await throttle.code_attempt(f"user:{user.id}")
     if not await _second_factor_ok(user, code):
         raise BadRequest(INVALID, code="INVALID_CODE")
+    await throttle.code_accepted(f"user:{user.id}")
     now = clock.now()
     cleared = TwoFactor(last_used_step=user.two_factor.last_used_step)
     await User.get_motor_collection().update_one(

@@ -147,13 +147,25 @@ async def verify_phone(principal: Principal, phone_id: str, otp: str) -> Busines
         raise BadRequest(INVALID_CODE, code="INVALID_CODE")
     if phone.code_expires_at <= clock.now():
         raise BadRequest("OTP code has expired. Please request a new one.", code="CODE_EXPIRED")
-    if phone.code_attempts >= BUSINESS_PHONE_CODE_ATTEMPTS:
+    collection = BusinessPhone.get_motor_collection()
+    # The attempt is taken in the same update that allows it: concurrent guesses never
+    # check more than BUSINESS_PHONE_CODE_ATTEMPTS codes.
+    allowed = await collection.find_one_and_update(
+        {
+            "_id": phone.id,
+            "code_hash": phone.code_hash,
+            "$or": [
+                {"code_attempts": {"$exists": False}},
+                {"code_attempts": {"$lt": BUSINESS_PHONE_CODE_ATTEMPTS}},
+            ],
+        },
+        {"$inc": {"code_attempts": 1}},
+    )
+    if allowed is None:
         raise BadRequest(
             "Too many wrong codes. Please request a new one.", code="CODE_ATTEMPTS_EXCEEDED"
         )
-    collection = BusinessPhone.get_motor_collection()
     if phone.code_hash not in _digests(phone.id, otp.strip()):
-        await collection.update_one({"_id": phone.id}, {"$inc": {"code_attempts": 1}})
         raise BadRequest(INVALID_CODE, code="INVALID_CODE")
     now = clock.now()
     # Guarded on the code it checked: a code is used once, even by two requests at a time.
