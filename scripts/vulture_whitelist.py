@@ -23,6 +23,7 @@ broker.run_inline  # tests run an actor's function on their loop (tests/support.
 documents.Timestamped._touch  # a Beanie before_event hook, called by Beanie
 cache.clear_local  # the tests' per-test reset (tests/harness.py)
 cache.Cache.get_or_load  # dict-valued read-through caches (tests/core/test_cache.py)
+cache.clear_local  # the per-test reset drops process-local caches (tests/harness.py)
 module.module_settings  # how a module reads its own settings section (tests/platform_module)
 module.reset_module_settings  # tests re-read settings sections after changing them
 registry.plugged  # plugs an extra module in for a block (tests/core/test_module_platform.py)

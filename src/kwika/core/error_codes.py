@@ -73,9 +73,6 @@ def markdown(module_names: Iterable[str]) -> str:
         "data?}`. The message shown is the default; some errors fill in variable parts",
         "(a limit, a status) or add field errors.",
         "",
-        "Modules not listed yet still raise the core errors with inline codes; they move",
-        "to their own `exceptions.py` in a later pass.",
-        "",
     ]
     current = None
     for entry in error_codes(module_names):

@@ -99,21 +99,26 @@ def _literal_values(annotation: Any) -> list[Any]:
 
 def _choice_error(request: Request[Any, Any, Any], item: dict[str, Any]) -> FieldError | None:
     """A query or path parameter typed ``Literal[...]`` names the values it takes (Litestar
-    only says "Invalid enum value")."""
+    only says "Invalid enum value"), whether the handler or one of its dependencies (search
+    criteria built from query parameters) declares it."""
     key = str(item.get("key", ""))
     if not str(item.get("message", "")).startswith("Invalid enum value"):
         return None
     try:
-        parameters = request.route_handler.parsed_fn_signature.parameters
+        handler = request.route_handler
+        signatures = [handler.parsed_fn_signature] + [
+            provider.parsed_fn_signature for provider in handler.resolve_dependencies().values()
+        ]
     except AttributeError:
         return None
-    for name, definition in parameters.items():
-        kwarg = definition.kwarg_definition
-        aliases = {name, getattr(kwarg, "query", None), getattr(kwarg, "header", None)}
-        if key in aliases:
-            values = _literal_values(definition.annotation)
-            if values:
-                return FieldError(key, f"Use one of: {', '.join(str(v) for v in values)}")
+    for signature in signatures:
+        for name, definition in signature.parameters.items():
+            kwarg = definition.kwarg_definition
+            aliases = {name, getattr(kwarg, "query", None), getattr(kwarg, "header", None)}
+            if key in aliases:
+                values = _literal_values(definition.annotation)
+                if values:
+                    return FieldError(key, f"Use one of: {', '.join(str(v) for v in values)}")
     return None
 
 

@@ -189,3 +189,15 @@ async def test_cache_statistics_are_for_staff(client, outbox):
     assert isinstance(data(response), list)
     user = await register(client, outbox)
     assert (await client.get("/admin/stats/cache", headers=user.headers)).status_code == 401
+
+
+async def test_experience_category_is_one_of_the_catalogue_categories(client):
+    nature = await feed(kind="experience", title="Forest Walk", category_names=["nature"])
+    page = data(await client.get("/experiences", params={"category": "nature"}))
+    assert [item["id"] for item in page["items"]] == [nature]
+    bad = await client.get("/experiences", params={"category": "opera"})
+    assert bad.status_code == 400
+    assert body(bad)["code"] == "VALIDATION_FAILED"
+    assert body(bad)["errors"] == [
+        {"field": "category", "message": "Use one of: nightlife, cultural, adventure, food, nature"}
+    ]

@@ -1,4 +1,6 @@
-"""Search and discovery routes (seed 003 module 9, seed 000 1.2/1.5, seed 002 Tasks 5, 6, 11)."""
+"""Search and discovery routes."""
+
+# Seed 003 module 9, seed 000 1.2/1.5, seed 002 Tasks 5, 6, 11.
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from kwika.core.errors import ValidationFailed
 from kwika.core.openapi import described
 from kwika.core.pagination import Paging
 from kwika.modules.discovery import service
+from kwika.modules.discovery.constants import ExperienceCategory
 from kwika.modules.discovery.documents import ListingKind, global_kinds
 from kwika.modules.discovery.schemas import (
     CacheStatsOut,
@@ -181,14 +184,9 @@ async def promotion_query(
     )
 
 
-EXPERIENCE_CATEGORIES = ("nightlife", "cultural", "adventure", "food", "nature")
-
-
 async def experience_query(
     q: Text = None,
-    category: Annotated[
-        str | None, QueryParameter(description="nightlife, cultural, adventure, food or nature")
-    ] = None,
+    category: Annotated[ExperienceCategory | None, QueryParameter()] = None,
     guide_id: Annotated[str | None, QueryParameter(description="One guide's (provider id)")] = None,
     location: Annotated[str | None, QueryParameter(max_length=100)] = None,
     min_price: Price = None,
@@ -200,10 +198,6 @@ async def experience_query(
     radius_km: Radius = None,
     sort_by: Annotated[SortBy, QueryParameter()] = "newest",
 ) -> SearchQuery:
-    if category and category not in EXPERIENCE_CATEGORIES:
-        raise ValidationFailed.single(
-            "category", "Use nightlife, cultural, adventure, food or nature"
-        )
     if guide_id and not ObjectId.is_valid(guide_id):
         raise ValidationFailed.single("guide_id", "Not a valid id")
     return SearchQuery(
@@ -269,7 +263,8 @@ class ServiceSearchController(Controller):
 
     @get("/", summary="Search services", dependencies=_deps(service_query), responses=errors())
     async def search_services(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
-        """Seed 003 9.1 and its 2026-02-19 addendum. `q` matches title, description, tags,
+        # Seed 003 9.1 and its 2026-02-19 addendum; 9.1.1 for event recommendations.
+        """`q` matches title, description, tags,
         category, type and place (case and accents ignored). `sort_by=relevance` (default)
         scores out of 100: rating 25, reviews 20 (log scale), event-type match 20, proximity
         15 (within 10/25/50/100 km: 15/12/8/4), verified 10, completeness 10, plus 10 when the
@@ -287,7 +282,7 @@ class ServiceSearchController(Controller):
         the service's public page). `filters` gives the locations, categories (id, name, count) and
         price range (in `currency`) of the whole result. When nothing matches `q`, close
         spellings of its first five words are tried, as in `/search` (`corrected_query`
-        says which). Seed 003 9.1.1 event recommendations: `event_type_id` +
+        says which). Event recommendations: `event_type_id` +
         `sort_by=rating` + `available=true`."""
         return ok(await service.find(criteria, paging), "Services retrieved successfully")
 
@@ -307,7 +302,8 @@ class ServiceSearchController(Controller):
     async def saved_services(
         self, principal: CurrentPrincipal, paging: Paging
     ) -> Envelope[SearchPage]:
-        """Seed 003 9.7: newest saved first; each item has `saved_at`."""
+        # Seed 003 9.7.
+        """Newest saved first; each item has `saved_at`."""
         return ok(await service.saved(principal.id, "service", paging), "Saved services retrieved")
 
     @post(
@@ -321,7 +317,8 @@ class ServiceSearchController(Controller):
     async def toggle_save(
         self, principal: CurrentPrincipal, service_id: FromPath[str]
     ) -> Envelope[SavedOut]:
-        """Seed 003 9.6: a toggle; `saved` tells the new state."""
+        # Seed 003 9.6.
+        """A toggle; `saved` tells the new state."""
         result = await service.toggle_saved(principal.id, "service", service_id)
         return ok(result, "Service saved" if result.saved else "Service removed from saved")
 
@@ -332,7 +329,8 @@ class ExperienceSearchController(Controller):
 
     @get("/", summary="Experiences", dependencies=_deps(experience_query), responses=errors())
     async def search_experiences(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
-        """Seed 002 Task 6, public: active experiences, newest first by default. Filters:
+        # Seed 002 Task 6.
+        """Public: active experiences, newest first by default. Filters:
         `category` (nightlife, cultural, adventure, food, nature), `guide_id`, `q`, price
         range (`min_price`/`max_price` in `currency`), `location` (a place name) or
         `lat`/`lng` with `radius_km` (no default radius), `min_rating`; `sort_by` as for
@@ -347,7 +345,8 @@ class ProviderSearchController(Controller):
 
     @get("/", summary="Search providers", dependencies=_deps(provider_query), responses=errors())
     async def search_providers(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
-        """Seed 000 1.2: by name (`q`), `service_category_id` (alias `category_id`),
+        # Seed 000 1.2.
+        """By name (`q`), `service_category_id` (alias `category_id`),
         `district` and location (`lat`/`lng` with `radius_km`, or a `location` name);
         `kind` (`vendor`, `craftsman`, `guide`) and `skill` find e.g. craftsmen with a skill
         near a point. Same sorting and
@@ -367,8 +366,9 @@ class CompanySearchController(Controller):
 
     @get("/", summary="Search companies", dependencies=_deps(company_query), responses=errors())
     async def search_companies(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
+        # Seed 000 1.2.
         """By name (`q`), `service_category_id` (alias `category_id`), `district` and
-        location, with infinite-scroll pagination (seed 000 1.2)."""
+        location, with infinite-scroll pagination."""
         return ok(await service.find(criteria, paging), "Companies retrieved")
 
 
@@ -378,7 +378,8 @@ class PromotionSearchController(Controller):
 
     @get("/", summary="Search promotions", dependencies=_deps(promotion_query), responses=errors())
     async def search_promotions(self, criteria: Query, paging: Paging) -> Envelope[SearchPage]:
-        """Seed 000 1.5: active promotions only (expired ones never show), filtered by `q`
+        # Seed 000 1.5.
+        """Active promotions only (expired ones never show), filtered by `q`
         (name), `category`, `address` and `date` (running on that day), ordered by end date,
         soonest first."""
         return ok(await service.find(criteria, paging), "Promotions retrieved")
@@ -427,7 +428,8 @@ class GlobalSearchController(Controller):
     async def search_all(
         self, criteria: Query, paging: Paging, viewer: OptionalPrincipal, client: Client
     ) -> Envelope[SearchPage]:
-        """Seed 002 Task 11: `q` across services, experiences, providers (guides) and
+        # Seed 002 Task 11.
+        """`q` across services, experiences, providers (guides) and
         companies (`type` narrows it), by relevance; each item's `type` says which
         (`service`, `experience`, `provider`, `company`). When nothing matches, close
         spellings of the first five words are tried (`corrected_query` says which).

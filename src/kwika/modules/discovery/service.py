@@ -9,11 +9,11 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core.cache import all_stats
-from kwika.core.errors import NotFound
 from kwika.core.ids import parse_id
 from kwika.core.pagination import PageParams
 from kwika.modules.discovery import suggest
 from kwika.modules.discovery.documents import Listing, ListingKind, SavedListing
+from kwika.modules.discovery.exceptions import ListingNotFound
 from kwika.modules.discovery.schemas import (
     CacheStatsOut,
     FiltersOut,
@@ -72,7 +72,7 @@ async def popular(limit: int) -> list[PopularSearchOut]:
 async def _listing(kind: ListingKind, ref_id: str) -> Listing:
     listing = await Listing.find_one({"kind": kind, "ref_id": parse_id(ref_id, LABELS[kind])})
     if listing is None:
-        raise NotFound(f"{LABELS[kind]} not found")
+        raise ListingNotFound(LABELS[kind])
     return listing
 
 

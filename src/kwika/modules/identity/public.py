@@ -12,10 +12,12 @@ from bson import ObjectId
 from pydantic import BaseModel
 
 from kwika.core import clock
-from kwika.core.errors import NotFound
 from kwika.core.ids import parse_id
 from kwika.modules.identity import signals
 from kwika.modules.identity.documents import User
+from kwika.modules.identity.exceptions import (
+    UserNotFound,
+)
 
 CounterName = Literal["followers", "following", "posts", "events", "services"]
 
@@ -60,7 +62,7 @@ class Contacts(BaseModel):
 async def _find(user_id: str | ObjectId) -> User:
     user = await User.get(parse_id(user_id, "User"))
     if user is None or user.status == "deleted":
-        raise NotFound("User not found")
+        raise UserNotFound()
     return user
 
 

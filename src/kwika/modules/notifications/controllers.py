@@ -51,9 +51,10 @@ class NotificationController(Controller):
             QueryParameter(name="type", description="One notification type; `all` for every"),
         ] = None,
     ) -> Envelope[NotificationPage]:
-        """Newest first (seed 003 12.1). `summary` counts all of the user's notifications
+        # Seed 003 12.1; reference_type/reference_id per seed 003 12.1.1.
+        """Newest first. `summary` counts all of the user's notifications
         and the unread ones, whatever the filters. Each item has `reference_type` and
-        `reference_id` to navigate to (seed 003 12.1.1) and the `actor` who caused it (the
+        `reference_id` to navigate to and the `actor` who caused it (the
         application itself, `is_system: true`, for system and broadcast notifications).
         New ones also arrive live as the Socket.IO `notification` event."""
         return ok(
@@ -69,14 +70,16 @@ class NotificationController(Controller):
 
     @patch("/read-all", summary="Mark all as read", responses=errors(401))
     async def read_all(self, principal: CurrentPrincipal) -> Envelope[MarkedOut]:
-        """Seed 003 12.3: `marked_count` is how many were unread."""
+        # Seed 003 12.3.
+        """`marked_count` is how many were unread."""
         return ok(await service.mark_many_read(principal, None), "All notifications marked as read")
 
     @post("/mark-read", status_code=200, summary="Mark several as read", responses=errors(401))
     async def mark_several(
         self, principal: CurrentPrincipal, data: JSONBody[MarkReadIn]
     ) -> Envelope[MarkedOut]:
-        """Seed 001 5.11: `{"ids": [...]}` (up to 100; `notification_ids` also works).
+        # Seed 001 5.11.
+        """`{"ids": [...]}` (up to 100; `notification_ids` also works).
         Without `ids`, every notification is marked read. Ids that are not yours are
         ignored; malformed ids are a 400."""
         return ok(await service.mark_many_read(principal, data.ids), "Notifications marked as read")
@@ -85,7 +88,8 @@ class NotificationController(Controller):
     async def read_one(
         self, principal: CurrentPrincipal, notification_id: FromPath[str]
     ) -> Envelope[ReadOut]:
-        """Seed 003 12.2. Marking an already-read notification answers the same (its
+        # Seed 003 12.2.
+        """Marking an already-read notification answers the same (its
         first `read_at`). Another user's notification is 404."""
         return ok(
             await service.mark_read(principal, notification_id), "Notification marked as read"
@@ -100,13 +104,15 @@ class NotificationController(Controller):
     async def delete_one(
         self, principal: CurrentPrincipal, notification_id: FromPath[str]
     ) -> Envelope[None]:
-        """Seed 003 12.4. Another user's notification is 404."""
+        # Seed 003 12.4.
+        """Another user's notification is 404."""
         await service.delete(principal, notification_id)
         return ok(None, "Notification deleted")
 
     @get("/preferences", summary="My notification preferences", responses=errors(401))
     async def get_preferences(self, principal: CurrentPrincipal) -> Envelope[PreferencesOut]:
-        """Seed 003 12.5. One switch per channel (`enabled`) and per category of types;
+        # Seed 003 12.5.
+        """One switch per channel (`enabled`) and per category of types;
         quiet hours (`start`/`end` local `HH:MM`, IANA `timezone`) hold back push, SMS,
         email and WhatsApp until they end, except security messages. The in-app list
         always receives every notification."""
@@ -116,9 +122,10 @@ class NotificationController(Controller):
     async def put_preferences(
         self, principal: CurrentPrincipal, data: JSONBody[PreferencesIn]
     ) -> Envelope[PreferencesOut]:
-        """Seed 003 12.6: send only what changes (deep merge), e.g.
+        # Seed 003 12.6; the alternative names are seed 003 19.1's.
+        """Send only what changes (deep merge), e.g.
         `{"email": {"messages": false}, "quiet_hours": {"enabled": true, "start": "21:00"}}`.
-        Seed 003 19.1 names are accepted too (`rsvp_updates`, `payment_confirmations`,
+        The settings-form names are accepted too (`rsvp_updates`, `payment_confirmations`,
         `start_time`/`end_time`, `weekly_digest`). Unknown keys are a 400. Answers the
         whole updated document."""
         document, _ = await preferences.update(principal.id, data)
@@ -262,10 +269,11 @@ class NotificationSettingsController(Controller):
     guards = [require_user]
     security = BEARER
 
-    @get("/", summary="My notification settings (seed 003 19 form)", responses=errors(401))
+    # Seed 003 19.2's form of the preferences.
+    @get("/", summary="My notification settings", responses=errors(401))
     async def get_settings(self, principal: CurrentPrincipal) -> Envelope[SettingsNotificationsOut]:
-        """The same document as `GET /notifications/preferences`, in seed 003 19.2's
-        envelope (`notifications`, `updated_at`)."""
+        """The same document as `GET /notifications/preferences`, wrapped as
+        `{notifications, updated_at}`."""
         document, updated_at = await preferences.effective(principal.id)
         return ok(
             SettingsNotificationsOut(
@@ -278,7 +286,8 @@ class NotificationSettingsController(Controller):
     async def put_settings(
         self, principal: CurrentPrincipal, data: JSONBody[PreferencesIn]
     ) -> Envelope[SettingsNotificationsOut]:
-        """Seed 003 19.2: the same deep merge as `PUT /notifications/preferences`."""
+        # Seed 003 19.2.
+        """The same deep merge as `PUT /notifications/preferences`."""
         document, updated_at = await preferences.update(principal.id, data)
         return ok(
             SettingsNotificationsOut(notifications=document, updated_at=updated_at),

@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
 from kwika.core.broker import after_success
-from kwika.core.errors import BadRequest, FieldError, Gone, NotFound, ValidationFailed
+from kwika.core.errors import FieldError, NotFound, ValidationFailed
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.pagination import PageParams
 from kwika.core.realtime import emit_to_user
@@ -26,6 +26,12 @@ from kwika.modules.notifications.constants import (
     is_system_actor,
 )
 from kwika.modules.notifications.documents import Notification, PushDevice
+from kwika.modules.notifications.exceptions import (
+    NotificationNotFound,
+    PushTokenNotFound,
+    UnsubscribeLinkExpired,
+    UnsubscribeLinkInvalid,
+)
 from kwika.modules.notifications.people import people
 from kwika.modules.notifications.schemas import (
     ActorOut,
@@ -225,7 +231,7 @@ async def mark_read(principal: Principal, notification_id: str) -> ReadOut:
     if found is None:
         found = await collection.find_one(query)  # already read: answer the same
         if found is None:
-            raise NotFound("Notification not found")
+            raise NotificationNotFound()
     else:
         await _announce_read(principal.id, [notification_id])
     return ReadOut(id=notification_id, is_read=True, read_at=found.get("read_at"))
@@ -262,7 +268,7 @@ async def delete(principal: Principal, notification_id: str) -> None:
         {"_id": parse_id(notification_id, "Notification"), "user_id": principal.id}
     )
     if not result.deleted_count:
-        raise NotFound("Notification not found")
+        raise NotificationNotFound()
 
 
 # ---------------------------------------------------------------------------- push devices
@@ -329,7 +335,7 @@ async def remove_device(principal: Principal, token: str) -> None:
         {"token": token, "user_id": principal.id}
     )
     if not result.deleted_count:
-        raise NotFound("Push token not found")
+        raise PushTokenNotFound()
 
 
 # ---------------------------------------------------------------------------- unsubscribe
@@ -352,11 +358,11 @@ def _read_unsubscribe_token(token: str) -> tuple[ObjectId, str]:
     try:
         payload = runtime.get().keyring.unsign(delivery.UNSUBSCRIBE_PURPOSE, token)
     except SignatureExpired:
-        raise Gone("This unsubscribe link has expired", code="LINK_EXPIRED") from None
+        raise UnsubscribeLinkExpired() from None
     except BadSignature:
-        raise BadRequest("This unsubscribe link is not valid", code="INVALID_TOKEN") from None
+        raise UnsubscribeLinkInvalid() from None
     user_id = try_parse_id(str(payload.get("u")))
     category = str(payload.get("c"))
     if user_id is None or category not in CATEGORIES:
-        raise BadRequest("This unsubscribe link is not valid", code="INVALID_TOKEN")
+        raise UnsubscribeLinkInvalid()
     return user_id, category

@@ -25,5 +25,3 @@ PORTFOLIO_CONTEXTS = ("portfolio", "image", "service_image")
 VERIFICATION_CONTEXTS = ("verification_document",)
 RESUME_CONTEXTS = ("guide_resume",)
 VIDEO_CONTEXTS = ("guide_video",)
-
-PROFILE_REQUIRED = "Create your provider profile first (POST /providers/me)"

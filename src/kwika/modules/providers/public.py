@@ -12,11 +12,11 @@ from datetime import date, datetime
 from bson import ObjectId
 from pydantic import BaseModel
 
-from kwika.core.errors import NotFound
 from kwika.core.geo import coordinates_of
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.modules.providers.constants import ProviderKind
 from kwika.modules.providers.documents import Company, ProviderProfile
+from kwika.modules.providers.exceptions import GuideNotFound
 from kwika.modules.providers.schemas import CompanyOut, ProviderOut
 from kwika.modules.providers.services import companies, guides, phones, profiles, verification
 
@@ -183,7 +183,7 @@ async def availability_on(provider_id: str | ObjectId, days: list[date]) -> dict
     an unknown provider id."""
     parse_id(provider_id, "Guide")
     if await ProviderProfile.find_one({"_id": parse_id(provider_id, "Guide")}) is None:
-        raise NotFound("Guide not found")
+        raise GuideNotFound()
     return await guides.availability_on(provider_id, days)
 
 

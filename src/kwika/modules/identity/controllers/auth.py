@@ -65,9 +65,10 @@ class AuthController(Controller):
         responses=errors(409, 429),
     )
     async def signup(self, data: JSONBody[SignupIn], client: Client) -> Envelope[SignupOut]:
+        # Validation per seed 003 1.1.
         """Create an account with an email and/or a phone number (at least one).
 
-        Validation follows seed 003 1.1 with one error per field: names 2-50 letters,
+        Validation gives one error per field: names 2-50 letters,
         username 3-30 letters/digits/underscores (generated from the name when omitted),
         password of 8+ characters with upper case, lower case and a digit, not a common one.
         Phone numbers are stored in E.164. A 6-digit code (and, for email, a one-click link)
@@ -90,8 +91,9 @@ class AuthController(Controller):
         first_name: Annotated[str | None, QueryParameter(name="first_name")] = None,
         last_name: Annotated[str | None, QueryParameter(name="last_name")] = None,
     ) -> Envelope[UsernameCheckOut]:
+        # Seed 003 1.1.1.
         """Whether `username` is free; when taken, up to five available suggestions built
-        from the name (seed 003 1.1.1)."""
+        from the name."""
         result = await accounts.check_username(username, first_name, last_name)
         return ok(result, "Username is available" if result.available else "Username is taken")
 

@@ -7,8 +7,10 @@ from litestar.params import FromPath, JSONBody
 
 from kwika.core.auth import Client, CurrentPrincipal, require_user
 from kwika.core.envelope import Envelope, errors, ok
-from kwika.core.errors import BadRequest
 from kwika.core.pagination import Page, Paging
+from kwika.modules.identity.exceptions import (
+    UnsupportedProvider,
+)
 from kwika.modules.identity.schemas import (
     BackupCodesOut,
     CodeIn,
@@ -29,7 +31,7 @@ BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 def _only_google(provider: FromPath[str]) -> None:
     if provider != "google":
-        raise BadRequest("Only Google accounts can be connected", code="UNSUPPORTED_PROVIDER")
+        raise UnsupportedProvider()
 
 
 class SecurityController(Controller):

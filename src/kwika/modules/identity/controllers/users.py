@@ -40,7 +40,8 @@ class ProfileController(Controller):
         responses=errors(401),
     )
     async def get_profile(self, principal: CurrentPrincipal) -> Envelope[ProfileOut]:
-        """Seed 003 13.1: everything about the signed-in user, including counters."""
+        # Seed 003 13.1.
+        """Everything about the signed-in user, including counters."""
         return ok(await profile.get_profile(principal), "Profile retrieved successfully")
 
     @put(
@@ -53,7 +54,8 @@ class ProfileController(Controller):
     async def update_profile(
         self, principal: CurrentPrincipal, data: JSONBody[ProfileUpdateIn], client: Client
     ) -> Envelope[ProfileOut]:
-        """Send only the fields to change, as JSON or as form fields (seed 003 13.3). An empty
+        # Seed 003 13.3.
+        """Send only the fields to change, as JSON or as form fields. An empty
         value clears an optional field. Changing `username` to a taken one is 409."""
         return ok(
             await profile.update_profile(principal, data, client), "Profile updated successfully"
@@ -151,5 +153,6 @@ class PublicUserController(Controller):
 
     @get("/{user_id:str}", summary="Public profile", responses=errors(404))
     async def public_profile(self, user_id: FromPath[str]) -> Envelope[PublicUserOut]:
-        """Seed 003 13.2: what anyone may see of a user (never email, phone or settings)."""
+        # Seed 003 13.2.
+        """What anyone may see of a user (never email, phone or settings)."""
         return ok(await profile.public_profile(user_id), "User profile retrieved successfully")

@@ -15,10 +15,7 @@ from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.broker import after_success
 from kwika.core.errors import (
-    BadRequest,
-    Conflict,
     FieldError,
-    NotFound,
     ValidationFailed,
 )
 from kwika.core.ids import id_of, parse_id
@@ -31,6 +28,15 @@ from kwika.modules.identity.constants import (
     Purpose,
 )
 from kwika.modules.identity.documents import User
+from kwika.modules.identity.exceptions import (
+    ContactAlreadyVerified,
+    LinkExpired,
+    LinkInvalid,
+    NoSuchContact,
+    OtpCodeInvalid,
+    UserExists,
+    UserNotFound,
+)
 from kwika.modules.identity.schemas import (
     OtpSentOut,
     SignupIn,
@@ -61,7 +67,7 @@ def actor_of(user: User) -> activity.Actor:
 async def get_user(user_id: str | ObjectId) -> User:
     user = await User.get(parse_id(user_id, "User"))
     if user is None or user.status == "deleted":
-        raise NotFound("User not found")
+        raise UserNotFound()
     return user
 
 
@@ -190,7 +196,7 @@ async def signup(data: SignupIn, client: ClientContext) -> SignupOut:
     )
     duplicates = await duplicate_fields(data.email, data.phone, data.username)
     if duplicates:
-        raise Conflict("User already exists", code="DUPLICATE", errors=duplicates)
+        raise UserExists(errors=duplicates)
     rt = runtime.get()
     password_hash = (
         await asyncio.to_thread(rt.passwords.hash, data.password) if data.password else None
@@ -211,7 +217,7 @@ async def signup(data: SignupIn, client: ClientContext) -> SignupOut:
     except DuplicateKeyError:
         # Lost a race with an identical sign-up: report it like the check above.
         duplicates = await duplicate_fields(data.email, data.phone, data.username)
-        raise Conflict("User already exists", code="DUPLICATE", errors=duplicates) from None
+        raise UserExists(errors=duplicates) from None
     await activity.record(
         actor_of(user),
         "user.registered",
@@ -265,7 +271,7 @@ def destination(user: User, channel: VerificationType) -> str:
     value = user.email if channel == "email" else user.phone
     if not value:
         label = "an email address" if channel == "email" else "a phone number"
-        raise BadRequest(f"This account has no {label}", code="NO_SUCH_CONTACT")
+        raise NoSuchContact(label)
     return value
 
 
@@ -309,7 +315,7 @@ async def send_verification(user: User, channel: VerificationType) -> str:
 async def request_otp(user_id: str, channel: VerificationType) -> OtpSentOut:
     user = await get_user(user_id)
     if user.is_email_verified if channel == "email" else user.is_phone_verified:
-        raise Conflict(f"This {channel} is already verified", code="ALREADY_VERIFIED")
+        raise ContactAlreadyVerified(channel)
     destination(user, channel)
     subject = f"{user.id}:{channel}"
     await ratelimit.cooldown(
@@ -386,7 +392,7 @@ async def verify_otp(user_id: str, channel: VerificationType, code: str) -> Veri
     purpose = Purpose.VERIFY_EMAIL if channel == "email" else Purpose.VERIFY_PHONE
     record = await codes.consume_code(id_of(user), purpose, code)
     if record.destination != (user.email if channel == "email" else user.phone):
-        raise BadRequest(codes.INVALID_CODE, code="INVALID_CODE")
+        raise OtpCodeInvalid()
     return await mark_verified(user, channel)
 
 
@@ -394,12 +400,10 @@ async def verify_email_link(token: str) -> VerifiedOut:
     try:
         payload = runtime.get().keyring.unsign("verify-email", token)
     except SignatureExpired:
-        raise BadRequest(
-            "This link has expired. Please request a new one.", code="TOKEN_EXPIRED"
-        ) from None
+        raise LinkExpired() from None
     except BadSignature:
-        raise BadRequest("Invalid or expired token", code="INVALID_TOKEN") from None
+        raise LinkInvalid() from None
     user = await get_user(str(payload.get("uid", "")))
     if user.email != payload.get("email"):
-        raise BadRequest("Invalid or expired token", code="INVALID_TOKEN")
+        raise LinkInvalid()
     return await mark_verified(user, "email")

@@ -18,10 +18,14 @@ from kwika.core.net import DeviceInfo
 from kwika.core.redis import REDIS_DOWN, redis_key
 from kwika.core.security import random_token, sha256_hex
 from kwika.modules.identity.constants import CHALLENGE_MAX_ATTEMPTS
+from kwika.modules.identity.exceptions import (
+    ChallengeAttemptsExceeded,
+    ChallengeExpired,
+    VerificationCodeInvalid,
+)
 from kwika.modules.identity.services import throttle
 
 ChallengeKind = Literal["two_factor", "device", "staff_totp_setup", "staff_two_factor"]
-INVALID_CHALLENGE = "This sign-in step has expired. Please sign in again."
 
 
 @dataclass
@@ -75,7 +79,7 @@ async def load(token: str) -> Challenge:
     except REDIS_DOWN as exc:
         raise DependencyUnavailable("redis") from exc
     if raw is None:
-        raise BadRequest(INVALID_CHALLENGE, code="CHALLENGE_EXPIRED")
+        raise ChallengeExpired()
     return Challenge(**json.loads(raw)["challenge"])
 
 
@@ -84,7 +88,7 @@ async def update(token: str, challenge: Challenge) -> None:
     client = runtime.get().redis
     raw = await client.get(key)
     if raw is None:
-        raise BadRequest(INVALID_CHALLENGE, code="CHALLENGE_EXPIRED")
+        raise ChallengeExpired()
     stored = json.loads(raw)
     stored["challenge"] = asdict(challenge)
     await client.set(key, json.dumps(stored), keepttl=True)
@@ -101,13 +105,8 @@ async def record_failure(token: str) -> None:
     stored["attempts"] += 1
     if stored["attempts"] >= CHALLENGE_MAX_ATTEMPTS:
         await client.delete(key)
-        raise BadRequest(
-            "Too many wrong codes. Please sign in again.", code="CHALLENGE_ATTEMPTS_EXCEEDED"
-        )
+        raise ChallengeAttemptsExceeded()
     await client.set(key, json.dumps(stored), keepttl=True)
-
-
-INVALID_CODE = "Invalid verification code"
 
 
 async def settle(token: str, challenge: Challenge, check: Callable[[], Awaitable[bool]]) -> None:
@@ -122,7 +121,7 @@ async def settle(token: str, challenge: Challenge, check: Callable[[], Awaitable
         raise
     if not accepted:
         await record_failure(token)
-        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
+        raise VerificationCodeInvalid()
     await consume(token)
     await throttle.code_accepted(subject)
 
@@ -130,4 +129,4 @@ async def settle(token: str, challenge: Challenge, check: Callable[[], Awaitable
 async def consume(token: str) -> None:
     """Single use: of two concurrent completions only one deletes the key."""
     if not await runtime.get().redis.delete(_key(token)):
-        raise BadRequest(INVALID_CHALLENGE, code="CHALLENGE_EXPIRED")
+        raise ChallengeExpired()

@@ -7,10 +7,16 @@ from datetime import timedelta
 from bson import ObjectId
 
 from kwika.core import clock, runtime
-from kwika.core.errors import BadRequest
 from kwika.core.security import numeric_code, random_token
 from kwika.modules.identity.constants import CODE_MAX_ATTEMPTS
 from kwika.modules.identity.documents import VerificationCode
+from kwika.modules.identity.exceptions import (
+    LinkExpired,
+    LinkInvalid,
+    OtpAttemptsExceeded,
+    OtpCodeExpired,
+    OtpCodeInvalid,
+)
 
 
 def _digest(purpose: str, user_id: ObjectId, code: str) -> str:
@@ -75,10 +81,6 @@ async def issue_link_token(
     )
 
 
-INVALID_CODE = "Invalid OTP code"
-EXPIRED_CODE = "OTP code has expired. Please request a new one."
-
-
 async def consume_code(user_id: ObjectId, purpose: str, code: str) -> VerificationCode:
     """Check the newest code of ``purpose``; wrong codes count towards a lockout."""
     latest = (
@@ -87,9 +89,9 @@ async def consume_code(user_id: ObjectId, purpose: str, code: str) -> Verificati
         .first_or_none()
     )
     if latest is None or latest.consumed_at is not None:
-        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
+        raise OtpCodeInvalid()
     if latest.expires_at <= clock.now():
-        raise BadRequest(EXPIRED_CODE, code="CODE_EXPIRED")
+        raise OtpCodeExpired()
     # The attempt is taken in the same update that allows it, so concurrent guesses can
     # never check more than CODE_MAX_ATTEMPTS codes (a read, then an $inc, could).
     allowed = await VerificationCode.get_motor_collection().find_one_and_update(
@@ -97,11 +99,9 @@ async def consume_code(user_id: ObjectId, purpose: str, code: str) -> Verificati
         {"$inc": {"attempts": 1}},
     )
     if allowed is None:
-        raise BadRequest(
-            "Too many wrong codes. Please request a new one.", code="CODE_ATTEMPTS_EXCEEDED"
-        )
+        raise OtpAttemptsExceeded()
     if latest.code_hash not in _digests(purpose, user_id, code.strip()):
-        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
+        raise OtpCodeInvalid()
     return await _claim(latest)
 
 
@@ -115,9 +115,9 @@ async def consume_link_token(purposes: tuple[str, ...], token: str) -> Verificat
         if record is not None:
             break
     if record is None or record.consumed_at is not None:
-        raise BadRequest("Invalid or expired token", code="INVALID_TOKEN")
+        raise LinkInvalid()
     if record.expires_at <= clock.now():
-        raise BadRequest("This link has expired. Please request a new one.", code="TOKEN_EXPIRED")
+        raise LinkExpired()
     return await _claim(record)
 
 
@@ -126,5 +126,5 @@ async def _claim(record: VerificationCode) -> VerificationCode:
         {"_id": record.id, "consumed_at": None}, {"$set": {"consumed_at": clock.now()}}
     )
     if result.modified_count != 1:
-        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
+        raise OtpCodeInvalid()
     return record

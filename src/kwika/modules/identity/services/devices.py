@@ -7,12 +7,14 @@ from pymongo import ReturnDocument
 
 from kwika.core import clock
 from kwika.core.auth import ClientContext
-from kwika.core.errors import NotFound
 from kwika.core.ids import parse_id
 from kwika.core.net import mask_ip
 from kwika.core.pagination import Page, PageParams
 from kwika.core.tokens import Principal
 from kwika.modules.identity.documents import AuthSession, TrustedDevice
+from kwika.modules.identity.exceptions import (
+    DeviceNotFound,
+)
 from kwika.modules.identity.schemas import TrustedDeviceOut
 from kwika.modules.identity.services import sessions
 
@@ -83,7 +85,7 @@ async def forget(principal: Principal, device_id: str) -> int:
         {"_id": parse_id(device_id, "Device"), "user_id": principal.id}
     )
     if device is None:
-        raise NotFound("Device not found")
+        raise DeviceNotFound()
     await device.delete()
     return await sessions.revoke_device_sessions(principal.id, device.device_key, "device_removed")
 

@@ -14,11 +14,7 @@ from kwika.core import clock, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import (
     AppError,
-    BadRequest,
-    Conflict,
     DependencyUnavailable,
-    Forbidden,
-    Unauthorized,
 )
 from kwika.core.ids import id_of
 from kwika.core.redis import REDIS_DOWN, redis_key
@@ -28,6 +24,17 @@ from kwika.integrations.google import GoogleAuthError, GoogleOAuth
 from kwika.modules import activity
 from kwika.modules.identity.constants import OAUTH_STATE_TTL_SECONDS
 from kwika.modules.identity.documents import GoogleLink, User
+from kwika.modules.identity.exceptions import (
+    GoogleAuthFailed,
+    GoogleBadCallback,
+    GoogleDenied,
+    GoogleEmailUnverified,
+    GoogleInUse,
+    GoogleLinkForbidden,
+    GoogleNotConnected,
+    GoogleStateExpired,
+    OnlyLoginMethod,
+)
 from kwika.modules.identity.schemas import AuthOut, ChallengeOut, GoogleLoginOut, ProfileOut
 from kwika.modules.identity.services import accounts, passwords, sessions, signin
 
@@ -52,7 +59,7 @@ def _state_key(state: str) -> str:
 def _raise(exc: GoogleAuthError) -> None:
     if exc.unavailable:
         raise DependencyUnavailable("google", "Google is unavailable, please retry") from exc
-    raise Unauthorized(f"Google sign-in failed: {exc}", code="GOOGLE_AUTH_FAILED") from exc
+    raise GoogleAuthFailed(exc) from exc
 
 
 async def start(mode: str = "signin", user_id: ObjectId | None = None) -> GoogleLoginOut:
@@ -83,21 +90,18 @@ async def callback(
     viewer: Principal | None,
 ) -> AuthOut | ChallengeOut | ProfileOut:
     if error:
-        raise BadRequest(f"Google sign-in was not completed ({error})", code="GOOGLE_DENIED")
+        raise GoogleDenied(error)
     if not code or not state:
-        raise BadRequest("Missing code or state", code="GOOGLE_BAD_CALLBACK")
+        raise GoogleBadCallback()
     raw = await runtime.get().redis.getdel(_state_key(state))
     if raw is None:
-        raise BadRequest("This Google sign-in has expired; start again", code="INVALID_STATE")
+        raise GoogleStateExpired()
     stored = json.loads(raw)
     linking = stored["mode"] == "link"
     if linking and (viewer is None or viewer.kind != "user" or str(viewer.id) != stored["user_id"]):
         # Otherwise a victim opening an attacker's connect link would attach the victim's
         # Google account to the attacker's Kwika account.
-        raise Forbidden(
-            "Finish connecting Google while signed in to the account that started it",
-            code="GOOGLE_LINK_FORBIDDEN",
-        )
+        raise GoogleLinkForbidden()
     adapter = _adapter()
     try:
         tokens = await adapter.exchange_code(code, stored["verifier"])
@@ -129,9 +133,7 @@ def _verified_email(claims: dict[str, Any]) -> str:
     email = str(claims.get("email") or "").lower()
     verified = claims.get("email_verified") in (True, "true")
     if not email or not verified:
-        raise Unauthorized(
-            "Your Google account has no verified email address", code="GOOGLE_EMAIL_UNVERIFIED"
-        )
+        raise GoogleEmailUnverified()
     return email
 
 
@@ -224,15 +226,13 @@ async def link(user_id: ObjectId, claims: dict[str, Any], client: ClientContext)
     user = await accounts.get_user(user_id)
     other = await User.find_one({"google.sub": str(claims["sub"])})
     if other is not None and other.id != user.id:
-        raise Conflict("This Google account is linked to another user", code="GOOGLE_IN_USE")
+        raise GoogleInUse()
     try:
         await User.get_motor_collection().update_one(
             {"_id": user.id}, {"$set": _link_fields(claims, email)}
         )
     except DuplicateKeyError:
-        raise Conflict(
-            "This Google account is linked to another user", code="GOOGLE_IN_USE"
-        ) from None
+        raise GoogleInUse() from None
     await activity.record(
         accounts.actor_of(user),
         "user.google_linked",
@@ -246,13 +246,9 @@ async def link(user_id: ObjectId, claims: dict[str, Any], client: ClientContext)
 async def disconnect(principal: Principal, password: str | None, client: ClientContext) -> None:
     user = await accounts.get_user(principal.id)
     if user.google is None:
-        raise BadRequest("No Google account is connected", code="NOT_CONNECTED")
+        raise GoogleNotConnected()
     if user.password_hash is None:
-        raise BadRequest(
-            "Cannot disconnect the only login method. Please set a password or connect "
-            "another account first.",
-            code="ONLY_LOGIN_METHOD",
-        )
+        raise OnlyLoginMethod()
     await passwords.require_password(user, password or "")
     await User.get_motor_collection().update_one({"_id": user.id}, {"$unset": {"google": ""}})
     await activity.record(

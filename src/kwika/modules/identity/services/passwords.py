@@ -7,7 +7,7 @@ import asyncio
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.broker import enqueue
-from kwika.core.errors import BadRequest, Conflict, FieldError, ValidationFailed
+from kwika.core.errors import ValidationFailed
 from kwika.core.ids import id_of
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
@@ -18,6 +18,13 @@ from kwika.modules.identity.constants import (
     Purpose,
 )
 from kwika.modules.identity.documents import User
+from kwika.modules.identity.exceptions import (
+    CurrentPasswordIncorrect,
+    NoPassword,
+    PasswordExists,
+    PasswordIncorrect,
+    ResetCodeInvalid,
+)
 from kwika.modules.identity.schemas import (
     ChangePasswordIn,
     ForgotPasswordIn,
@@ -123,7 +130,7 @@ async def reset(data: ResetPasswordIn, client: ClientContext) -> None:
     elif data.code and (data.phone or data.email):
         _, user = await accounts.find_by_credential(data.phone or data.email or "")
         if user is None:
-            raise BadRequest("Invalid or expired reset code", code="INVALID_CODE")
+            raise ResetCodeInvalid()
         record = await codes.consume_code(id_of(user), Purpose.RESET_PASSWORD_CODE, data.code)
     else:
         raise ValidationFailed.single(
@@ -151,16 +158,9 @@ async def reset(data: ResetPasswordIn, client: ClientContext) -> None:
 async def change(principal: Principal, data: ChangePasswordIn, client: ClientContext) -> None:
     user = await accounts.get_user(principal.id)
     if user.password_hash is None:
-        raise BadRequest(
-            "Your account has no password yet; set one with POST /users/password",
-            code="NO_PASSWORD",
-        )
+        raise NoPassword()
     if not await verify_password(user, data.current_password):
-        raise BadRequest(
-            "Current password is incorrect",
-            code="INVALID_PASSWORD",
-            errors=[FieldError("current_password", "Current password is incorrect")],
-        )
+        raise CurrentPasswordIncorrect()
     check_confirmation(data.new_password, data.confirm_password, "confirm_password")
     if data.new_password == data.current_password:
         raise ValidationFailed.single(
@@ -182,9 +182,7 @@ async def change(principal: Principal, data: ChangePasswordIn, client: ClientCon
 async def set_first(principal: Principal, data: SetPasswordIn, client: ClientContext) -> None:
     user = await accounts.get_user(principal.id)
     if user.password_hash is not None:
-        raise Conflict(
-            "Your account already has a password; use change-password", code="PASSWORD_EXISTS"
-        )
+        raise PasswordExists()
     check_confirmation(data.new_password, data.confirm_password, "confirm_password")
     await _store_password(user, data.new_password)
     await activity.record(
@@ -209,11 +207,7 @@ async def verify_password(user: User, password: str) -> bool:
 
 async def require_password(user: User, password: str, field: str = "password") -> None:
     if not await verify_password(user, password):
-        raise BadRequest(
-            "Incorrect password",
-            code="INVALID_PASSWORD",
-            errors=[FieldError(field, "Incorrect password")],
-        )
+        raise PasswordIncorrect(field)
 
 
 async def _store_password(user: User, password: str) -> None:

@@ -10,13 +10,22 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
-from kwika.core.errors import BadRequest, Conflict, FieldError, NotFound, ValidationFailed
+from kwika.core.errors import ValidationFailed
 from kwika.core.ids import id_of
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
 from kwika.modules.identity import signals
 from kwika.modules.identity.constants import CodeChannel, Purpose
 from kwika.modules.identity.documents import PendingContact, TwoFactor, User
+from kwika.modules.identity.exceptions import (
+    ContactInUse,
+    ContactTakenMeanwhile,
+    NoPendingChange,
+    OtpCodeInvalid,
+    SameContact,
+    UsernameTaken,
+    UserNotFound,
+)
 from kwika.modules.identity.schemas import (
     DeletionOut,
     PendingContactOut,
@@ -35,7 +44,7 @@ async def public_profile(user_id: str) -> PublicUserOut:
     user = await accounts.get_user(user_id)
     # A sign-up nobody confirmed is not shown: anyone can type any name into a sign-up.
     if user.status != "active" or not user.is_verified:
-        raise NotFound("User not found")
+        raise UserNotFound()
     return PublicUserOut.of(user)
 
 
@@ -66,7 +75,7 @@ async def update_profile(
     if "username" in changes and changes["username"] != user.username:
         taken = await accounts.duplicate_fields(None, None, changes["username"], exclude=user.id)
         if taken:
-            raise Conflict("Username is already taken", code="DUPLICATE", errors=taken)
+            raise UsernameTaken(taken)
     if changes:
         unset = {k: "" for k, v in changes.items() if v is None}
         update: dict[str, Any] = {
@@ -80,11 +89,7 @@ async def update_profile(
         try:
             await User.get_motor_collection().update_one({"_id": user.id}, update)
         except DuplicateKeyError:
-            raise Conflict(
-                "Username is already taken",
-                code="DUPLICATE",
-                errors=[FieldError("username", "Username is already taken")],
-            ) from None
+            raise UsernameTaken() from None
         await signals.user_changed.send(user_id=user.id)
         await activity.record(
             accounts.actor_of(user),
@@ -105,7 +110,7 @@ async def start_contact_change(
     await passwords.require_password(user, password)
     field = "email" if kind == "email" else "phone"
     if getattr(user, field) == new_value:
-        raise Conflict(f"This is already your {field}", code="SAME_CONTACT")
+        raise SameContact(field)
     taken = await accounts.duplicate_fields(
         new_value if kind == "email" else None,
         new_value if kind == "phone" else None,
@@ -114,7 +119,7 @@ async def start_contact_change(
     )
     if taken:
         label = "Email" if kind == "email" else "Phone number"
-        raise Conflict(f"{label} is already in use", code="DUPLICATE", errors=taken)
+        raise ContactInUse(label, taken)
     settings = runtime.get().settings
     await ratelimit.cooldown(
         f"contact:{kind}",
@@ -158,11 +163,11 @@ async def confirm_contact_change(
     field = "email" if kind == "email" else "phone"
     pending: PendingContact | None = getattr(user, f"pending_{field}")
     if pending is None:
-        raise BadRequest(f"No {field} change is in progress", code="NO_PENDING_CHANGE")
+        raise NoPendingChange(field)
     purpose = Purpose.CHANGE_EMAIL if kind == "email" else Purpose.CHANGE_PHONE
     record = await codes.consume_code(id_of(user), purpose, code)
     if record.destination != pending.value:
-        raise BadRequest(codes.INVALID_CODE, code="INVALID_CODE")
+        raise OtpCodeInvalid()
     now = clock.now()
     try:
         await User.get_motor_collection().update_one(
@@ -178,11 +183,7 @@ async def confirm_contact_change(
             },
         )
     except DuplicateKeyError:
-        raise Conflict(
-            f"This {field} was taken meanwhile",
-            code="DUPLICATE",
-            errors=[FieldError(field, f"This {field} is already in use")],
-        ) from None
+        raise ContactTakenMeanwhile(field) from None
     await activity.record(
         accounts.actor_of(user),
         f"user.{field}_changed",

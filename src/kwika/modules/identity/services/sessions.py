@@ -10,7 +10,6 @@ from bson import ObjectId
 
 from kwika.core import auth, clock, runtime
 from kwika.core.auth import ClientContext
-from kwika.core.errors import BadRequest, NotFound, Unauthorized
 from kwika.core.ids import id_of, parse_id
 from kwika.core.net import DeviceInfo, mask_ip
 from kwika.core.pagination import Page, PageParams
@@ -23,6 +22,13 @@ from kwika.modules.identity.documents import (
     RefreshToken,
     StaffAccount,
     User,
+)
+from kwika.modules.identity.exceptions import (
+    AccountUnavailable,
+    CannotRevokeCurrentSession,
+    RefreshTokenInvalid,
+    RefreshTokenReused,
+    SessionNotFound,
 )
 from kwika.modules.identity.schemas import (
     DeviceOut,
@@ -99,9 +105,6 @@ async def open_session(
     return Issued(session, _tokens(session, await _new_refresh_token(session), role))
 
 
-INVALID_REFRESH = "Invalid or expired refresh token"
-
-
 async def _principal_role(kind: Kind, principal_id: ObjectId) -> str | None:
     """The role to put in a new access token, or None when the account may not sign in."""
     if kind == "staff":
@@ -116,7 +119,7 @@ async def rotate(refresh_token: str, kind: Kind) -> TokensOut:
     record = await RefreshToken.find_one(RefreshToken.token_hash == sha256_hex(refresh_token))
     now = clock.now()
     if record is None or record.principal_kind != kind or record.expires_at <= now:
-        raise Unauthorized(INVALID_REFRESH, code="INVALID_REFRESH_TOKEN")
+        raise RefreshTokenInvalid()
     claimed = await RefreshToken.get_motor_collection().update_one(
         {"_id": record.id, "used_at": None}, {"$set": {"used_at": now}}
     )
@@ -128,18 +131,14 @@ async def rotate(refresh_token: str, kind: Kind) -> TokensOut:
             target_type="session",
             target_id=record.session_id,
         )
-        raise Unauthorized(
-            "This refresh token was already used. The session was ended for your safety; "
-            "please sign in again.",
-            code="REFRESH_TOKEN_REUSED",
-        )
+        raise RefreshTokenReused()
     session = await AuthSession.get(record.session_id)
     role = await _principal_role(kind, record.principal_id)
     if session is None or session.revoked_at is not None or session.expires_at <= now:
-        raise Unauthorized(INVALID_REFRESH, code="INVALID_REFRESH_TOKEN")
+        raise RefreshTokenInvalid()
     if role is None:
         await revoke_session_ids([id_of(session)], "account_unavailable")
-        raise Unauthorized("This account can no longer sign in", code="ACCOUNT_UNAVAILABLE")
+        raise AccountUnavailable()
     session.last_active_at = now
     session.expires_at = now + _refresh_ttl(session.remember_me)
     await session.save()
@@ -216,13 +215,10 @@ async def list_sessions(principal: Principal, paging: PageParams) -> Page[Sessio
 async def revoke_one(principal: Principal, session_id: str) -> None:
     target = parse_id(session_id, "Session")
     if target == principal.session_id:
-        raise BadRequest(
-            "Cannot revoke current session. Use logout instead.",
-            code="CANNOT_REVOKE_CURRENT_SESSION",
-        )
+        raise CannotRevokeCurrentSession()
     session = await AuthSession.find_one(
         {"_id": target, "principal_id": principal.id, "revoked_at": None}
     )
     if session is None:
-        raise NotFound("Session not found")
+        raise SessionNotFound()
     await revoke_session_ids([target], "revoked_by_user")

@@ -9,7 +9,7 @@ from typing import Any
 
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
-from kwika.core.errors import BadRequest, Forbidden, Unauthorized, ValidationFailed
+from kwika.core.errors import ValidationFailed
 from kwika.core.ids import id_of
 from kwika.core.net import describe_device
 from kwika.core.security import numeric_code
@@ -17,11 +17,20 @@ from kwika.modules import activity, notifications
 from kwika.modules.identity import signals
 from kwika.modules.identity.constants import CodeChannel
 from kwika.modules.identity.documents import User
+from kwika.modules.identity.exceptions import (
+    AccountBanned,
+    AccountSuspended,
+    ChallengeExpired,
+    CredentialsInvalid,
+    NoCodeChannel,
+    NoSentCodes,
+    UseStaffSignin,
+    VerificationRequired,
+    WrongCodeMethod,
+)
 from kwika.modules.identity.schemas import AuthOut, ChallengeOut, SigninIn, UserOut
 from kwika.modules.identity.services import accounts, challenges, devices, sessions, throttle, totp
 from kwika.modules.identity.services.challenges import Challenge
-
-BAD_CREDENTIALS = "Invalid credentials: check your email, phone or username and your password"
 
 
 def with_device_id(client: ClientContext, device_id: str | None) -> ClientContext:
@@ -32,7 +41,7 @@ def with_device_id(client: ClientContext, device_id: str | None) -> ClientContex
 
 async def sign_in(data: SigninIn, client: ClientContext) -> AuthOut | ChallengeOut:
     if data.type == "admins":
-        raise Forbidden("Staff sign in at /api/v1/admin/auth/login", code="USE_STAFF_SIGNIN")
+        raise UseStaffSignin()
     if not data.credential:
         raise ValidationFailed.single("credential", "Email, phone number or username is required")
     client = with_device_id(client, data.device_id)
@@ -45,7 +54,7 @@ async def sign_in(data: SigninIn, client: ClientContext) -> AuthOut | ChallengeO
     hash_ = user.password_hash if user else None
     valid = await asyncio.to_thread(passwords.verify, hash_, data.password)
     if user is None or not valid or user.status == "deleted":
-        raise Unauthorized(BAD_CREDENTIALS, code="INVALID_CREDENTIALS")
+        raise CredentialsInvalid()
     await throttle.password_accepted("user", account_key, client.ip)
     user = await admit(user, client)
     if hash_ and passwords.needs_rehash(hash_):
@@ -65,11 +74,8 @@ async def admit(user: User, client: ClientContext) -> User:
         await user.save()
     if user.status in ("suspended", "banned"):
         suspension = user.suspension
-        raise Forbidden(
-            "Your account has been suspended. Contact support."
-            if user.status == "suspended"
-            else "Your account has been banned. Contact support.",
-            code="ACCOUNT_SUSPENDED" if user.status == "suspended" else "ACCOUNT_BANNED",
+        blocked = AccountSuspended if user.status == "suspended" else AccountBanned
+        raise blocked(
             data={
                 "status": user.status,
                 "reason": suspension.reason if suspension else None,
@@ -83,11 +89,7 @@ async def admit(user: User, client: ClientContext) -> User:
         )
     if not user.is_verified:
         channel = "email" if user.email else "phone"
-        raise Forbidden(
-            f"Please verify your {channel} before signing in",
-            code="VERIFICATION_REQUIRED",
-            data={"user_id": str(user.id), "verification_required": channel},
-        )
+        raise VerificationRequired(channel, str(user.id))
     if user.status == "pending_deletion":
         user.status, user.deletion = "active", None
         user.updated_at = now
@@ -114,7 +116,7 @@ async def _send_challenge_code(user: User, channel: str, client: ClientContext) 
     """Send a sign-in code by SMS or email; returns (digest, masked address)."""
     address = user.email if channel == "email" else user.phone
     if not address:
-        raise BadRequest(f"This account has no verified {channel} for codes", code="NO_CHANNEL")
+        raise NoCodeChannel(channel)
     code = numeric_code(6)
     settings = runtime.get().settings
     await notifications.send_direct(
@@ -237,7 +239,7 @@ async def _announce_new_device(user: User, client: ClientContext, via: str) -> N
 async def _load_user_challenge(token: str, kind: str) -> tuple[Challenge, User]:
     challenge = await challenges.load(token)
     if challenge.kind != kind or challenge.principal_kind != "user":
-        raise BadRequest(challenges.INVALID_CHALLENGE, code="CHALLENGE_EXPIRED")
+        raise ChallengeExpired()
     user = await accounts.get_user(challenge.principal_id)
     return challenge, user
 
@@ -291,10 +293,10 @@ async def resend_code(token: str, method: str | None) -> tuple[str, str]:
     """Send a fresh code for a code-based challenge; returns (method, masked address)."""
     challenge = await challenges.load(token)
     if challenge.principal_kind != "user" or challenge.code_channel is None:
-        raise BadRequest("This sign-in step does not use sent codes", code="NO_CODE_METHOD")
+        raise NoSentCodes()
     channel = method or challenge.code_channel
     if channel != challenge.code_channel:
-        raise BadRequest(f"Codes for this step go by {challenge.code_channel}", code="BAD_METHOD")
+        raise WrongCodeMethod(challenge.code_channel)
     await ratelimit.cooldown(
         "challenge:resend", challenge.principal_id, runtime.get().settings.otp_resend_seconds
     )

@@ -14,12 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from kwika.core import clock, runtime
 from kwika.core.auth import ClientContext
 from kwika.core.errors import (
-    BadRequest,
     Conflict,
-    FieldError,
-    Forbidden,
-    NotFound,
-    Unauthorized,
     ValidationFailed,
 )
 from kwika.core.ids import id_of, parse_id
@@ -27,6 +22,18 @@ from kwika.core.pagination import Page, PageParams
 from kwika.core.tokens import Principal
 from kwika.modules import activity
 from kwika.modules.identity.documents import StaffAccount, TwoFactor
+from kwika.modules.identity.exceptions import (
+    ChallengeExpired,
+    LastAdmin,
+    SelfChange,
+    StaffCannotSignIn,
+    StaffCredentialsInvalid,
+    StaffDeactivated,
+    StaffEnrolmentCompleted,
+    StaffExists,
+    StaffNotFound,
+    StaffNotVerified,
+)
 from kwika.modules.identity.schemas import (
     StaffAuthOut,
     StaffChallengeOut,
@@ -38,8 +45,6 @@ from kwika.modules.identity.services import challenges, sessions, throttle, totp
 from kwika.modules.identity.services.challenges import Challenge
 
 log = logging.getLogger(__name__)
-BAD_CREDENTIALS = "Invalid email or password"
-LAST_ADMIN = "At least one active, verified admin must remain"
 
 
 def actor_of(staff: StaffAccount) -> activity.Actor:
@@ -49,7 +54,7 @@ def actor_of(staff: StaffAccount) -> activity.Actor:
 async def _get(staff_id: str | ObjectId) -> StaffAccount:
     staff = await StaffAccount.get(parse_id(staff_id, "Staff member"))
     if staff is None:
-        raise NotFound("Staff member not found")
+        raise StaffNotFound()
     return staff
 
 
@@ -68,11 +73,7 @@ async def create(data: StaffCreateIn, by: activity.Actor, ip: str | None = None)
         await staff.insert()
     except DuplicateKeyError:
         field = "email" if await StaffAccount.find_one({"email": data.email}) else "username"
-        raise Conflict(
-            "Staff member already exists",
-            code="DUPLICATE",
-            errors=[FieldError(field, f"This {field} is already in use")],
-        ) from None
+        raise StaffExists(field) from None
     await activity.record(
         by,
         "staff.created",
@@ -120,12 +121,12 @@ async def login(identifier: str, password: str, client: ClientContext) -> StaffC
     hash_ = staff.password_hash if staff else None
     valid = await asyncio.to_thread(runtime.get().passwords.verify, hash_, password)
     if staff is None or not valid:
-        raise Unauthorized(BAD_CREDENTIALS, code="INVALID_CREDENTIALS")
+        raise StaffCredentialsInvalid()
     await throttle.password_accepted("staff", key, client.ip)
     if not staff.is_active:
-        raise Forbidden("This staff account is deactivated", code="STAFF_DEACTIVATED")
+        raise StaffDeactivated()
     if not staff.is_verified:
-        raise Forbidden("An admin must verify this staff account first", code="STAFF_NOT_VERIFIED")
+        raise StaffNotVerified()
     base = {
         "principal_kind": "staff",
         "principal_id": str(staff.id),
@@ -155,10 +156,10 @@ async def login(identifier: str, password: str, client: ClientContext) -> StaffC
 async def verify(token: str, code: str, request_client: ClientContext) -> StaffAuthOut:
     challenge = await challenges.load(token)
     if challenge.principal_kind != "staff":
-        raise BadRequest(challenges.INVALID_CHALLENGE, code="CHALLENGE_EXPIRED")
+        raise ChallengeExpired()
     staff = await _get(challenge.principal_id)
     if not staff.is_active or not staff.is_verified:
-        raise Forbidden("This staff account cannot sign in", code="STAFF_DEACTIVATED")
+        raise StaffCannotSignIn()
     await challenges.settle(token, challenge, lambda: _accept(staff, challenge, code))
     client = challenge.client(request_client.request_id)
     issued = await sessions.open_session(
@@ -185,7 +186,7 @@ async def _accept(staff: StaffAccount, challenge: Challenge, code: str) -> bool:
         secret = totp.decrypt(staff.two_factor.secret_encrypted)
         return await totp.accept_totp(StaffAccount, id_of(staff), secret, code)
     if challenge.kind != "staff_totp_setup":
-        raise BadRequest(challenges.INVALID_CHALLENGE, code="CHALLENGE_EXPIRED")
+        raise ChallengeExpired()
     encrypted = challenge.extra["secret"]
     step = totp.matched_step(totp.decrypt(encrypted), code)
     if step is None:
@@ -202,9 +203,7 @@ async def _accept(staff: StaffAccount, challenge: Challenge, code: str) -> bool:
         {"$set": {"two_factor": enrolled.model_dump()}},
     )
     if result.modified_count != 1:
-        raise BadRequest(
-            "Two-factor enrolment already completed; sign in again", code="CHALLENGE_EXPIRED"
-        )
+        raise StaffEnrolmentCompleted()
     staff.two_factor = enrolled
     return True
 
@@ -254,10 +253,7 @@ async def update(
     reset_two_factor = changes.pop("reset_two_factor", False)
     changes = {k: v for k, v in changes.items() if getattr(target, k) != v}
     if target.id == principal.id and (_SESSION_ENDING & changes.keys()):
-        raise Conflict(
-            "You cannot change your own role, deactivate or unverify yourself",
-            code="SELF_CHANGE",
-        )
+        raise SelfChange()
     could_act = target.role == "admin" and target.is_active and target.is_verified
     losing_admin = could_act and (
         changes.get("role", "admin") != "admin"
@@ -265,7 +261,7 @@ async def update(
         or changes.get("is_verified") is False
     )
     if losing_admin and await _active_admins() <= 1:
-        raise Conflict(LAST_ADMIN, code="LAST_ADMIN")
+        raise LastAdmin()
     update: dict[str, Any] = {**changes, "updated_at": clock.now()}
     if reset_two_factor:
         update["two_factor"] = TwoFactor().model_dump()
@@ -275,7 +271,7 @@ async def update(
         # Two admins removed each other at the same moment: put this one back.
         undo = {k: getattr(target, k) for k in changes}
         await collection.update_one({"_id": target.id}, {"$set": undo})
-        raise Conflict(LAST_ADMIN, code="LAST_ADMIN")
+        raise LastAdmin()
     if _SESSION_ENDING & changes.keys() or reset_two_factor:
         # Tokens carry the role: end the sessions so the change applies at once.
         await sessions.revoke_all(id_of(target), "staff_updated")

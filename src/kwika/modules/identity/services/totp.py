@@ -19,9 +19,12 @@ from bson import ObjectId
 from qrcode.image.pil import PilImage
 
 from kwika.core import runtime
-from kwika.core.errors import AppError, BadRequest
+from kwika.core.errors import AppError
 from kwika.core.security import BadSignature, backup_code
 from kwika.modules.identity.constants import BACKUP_CODE_COUNT
+from kwika.modules.identity.exceptions import (
+    CodeReplayed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +86,6 @@ def decrypt(ciphertext: str) -> str:
         raise SecretUnreadable() from None
 
 
-REPLAYED = "This code was already used. Wait for the next code from your app."
-
-
 async def accept_totp(model: type[Document], doc_id: ObjectId, secret: str, code: str) -> bool:
     """True when ``code`` is current and unused; records its step so it cannot be reused."""
     step = matched_step(secret, code)
@@ -96,7 +96,7 @@ async def accept_totp(model: type[Document], doc_id: ObjectId, secret: str, code
         {"$set": {"two_factor.last_used_step": step}},
     )
     if result.modified_count != 1:
-        raise BadRequest(REPLAYED, code="CODE_REPLAYED")
+        raise CodeReplayed()
     return True
 
 

@@ -7,25 +7,33 @@ from typing import Literal
 
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.auth import ClientContext
-from kwika.core.errors import BadRequest, Conflict
 from kwika.core.ids import id_of
 from kwika.core.tokens import Principal
 from kwika.modules import activity, notifications
 from kwika.modules.identity.constants import TOTP_SETUP_TTL_SECONDS, CodeChannel, Purpose
 from kwika.modules.identity.documents import TwoFactor, User
+from kwika.modules.identity.exceptions import (
+    BackupCodesNeedApp,
+    EmailNotVerified,
+    PhoneNotVerified,
+    TwoFactorDisabled,
+    TwoFactorEnabled,
+    TwoFactorNeedsPassword,
+    TwoFactorSetupExpired,
+    UseAppCode,
+    VerificationCodeInvalid,
+)
 from kwika.modules.identity.schemas import BackupCodesOut, TwoFactorSetupOut, TwoFactorStateOut
 from kwika.modules.identity.services import accounts, codes, passwords, throttle, totp
-
-INVALID = "Invalid verification code"
 
 
 def _channel_address(user: User, method: str) -> tuple[Literal["email", "sms"], str]:
     if method == "email":
         if not (user.email and user.is_email_verified):
-            raise BadRequest("Verify your email address first", code="CHANNEL_NOT_VERIFIED")
+            raise EmailNotVerified()
         return "email", user.email
     if not (user.phone and user.is_phone_verified):
-        raise BadRequest("Verify your phone number first", code="CHANNEL_NOT_VERIFIED")
+        raise PhoneNotVerified()
     return "sms", user.phone
 
 
@@ -48,12 +56,10 @@ async def _send_code(user: User, method: str, purpose: str) -> str:
 async def enable(principal: Principal, method: str, password: str) -> TwoFactorSetupOut:
     user = await accounts.get_user(principal.id)
     if user.password_hash is None:
-        raise BadRequest(
-            "Set a password before turning on two-factor authentication", code="NO_PASSWORD"
-        )
+        raise TwoFactorNeedsPassword()
     await passwords.require_password(user, password)
     if user.two_factor.enabled:
-        raise Conflict("Two-factor authentication is already enabled", code="TWO_FACTOR_ENABLED")
+        raise TwoFactorEnabled()
     now = clock.now()
     tf = user.two_factor
     tf.pending_method = method  # type: ignore[assignment]
@@ -84,17 +90,15 @@ async def confirm(principal: Principal, code: str, client: ClientContext) -> Two
     user = await accounts.get_user(principal.id)
     tf = user.two_factor
     if tf.enabled:
-        raise Conflict("Two-factor authentication is already enabled", code="TWO_FACTOR_ENABLED")
+        raise TwoFactorEnabled()
     if not tf.pending_method or not tf.pending_expires_at or tf.pending_expires_at <= clock.now():
-        raise BadRequest(
-            "No two-factor setup is in progress; start again", code="TWO_FACTOR_SETUP_EXPIRED"
-        )
+        raise TwoFactorSetupExpired()
     step = 0
     if tf.pending_method == "authenticator":
         assert tf.pending_secret_encrypted is not None
         matched = totp.matched_step(totp.decrypt(tf.pending_secret_encrypted), code)
         if matched is None:
-            raise BadRequest(INVALID, code="INVALID_CODE")
+            raise VerificationCodeInvalid()
         step = matched
     else:
         await codes.consume_code(id_of(user), Purpose.TWO_FACTOR_SETUP, code)
@@ -112,7 +116,7 @@ async def confirm(principal: Principal, code: str, client: ClientContext) -> Two
         {"$set": {"two_factor": enabled.model_dump(), "updated_at": now}},
     )
     if result.modified_count != 1:
-        raise Conflict("Two-factor authentication is already enabled", code="TWO_FACTOR_ENABLED")
+        raise TwoFactorEnabled()
     await _record(user, "user.two_factor_enabled", client, enabled.method)
     return TwoFactorStateOut(two_factor_enabled=True, method=enabled.method, enabled_at=now)
 
@@ -121,9 +125,7 @@ async def send_disable_code(principal: Principal) -> str:
     user = await accounts.get_user(principal.id)
     tf = user.two_factor
     if not tf.enabled or tf.method == "authenticator":
-        raise BadRequest(
-            "Use a code from your authenticator app or a backup code", code="NO_CODE_METHOD"
-        )
+        raise UseAppCode()
     await ratelimit.cooldown("2fa:code", str(user.id), runtime.get().settings.otp_resend_seconds)
     return await _send_code(user, tf.method or "sms", Purpose.TWO_FACTOR_DISABLE)
 
@@ -145,11 +147,11 @@ async def disable(
     user = await accounts.get_user(principal.id)
     await passwords.require_password(user, password)
     if not user.two_factor.enabled:
-        raise Conflict("Two-factor authentication is not enabled", code="TWO_FACTOR_DISABLED")
+        raise TwoFactorDisabled()
     # Codes spend from the account's second-factor budget, as at sign-in.
     await throttle.code_attempt(f"user:{user.id}")
     if not await _second_factor_ok(user, code):
-        raise BadRequest(INVALID, code="INVALID_CODE")
+        raise VerificationCodeInvalid()
     await throttle.code_accepted(f"user:{user.id}")
     now = clock.now()
     cleared = TwoFactor(last_used_step=user.two_factor.last_used_step)
@@ -164,7 +166,7 @@ async def regenerate_backup_codes(principal: Principal, password: str) -> Backup
     user = await accounts.get_user(principal.id)
     await passwords.require_password(user, password)
     if not user.two_factor.enabled or user.two_factor.method != "authenticator":
-        raise Conflict("Backup codes belong to authenticator-app 2FA", code="TWO_FACTOR_DISABLED")
+        raise BackupCodesNeedApp()
     plain, hashes = totp.new_backup_codes(id_of(user))
     await User.get_motor_collection().update_one(
         {"_id": user.id}, {"$set": {"two_factor.backup_code_hashes": hashes}}

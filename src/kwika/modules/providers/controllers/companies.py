@@ -49,7 +49,8 @@ class CompaniesController(Controller):
     async def create_company(
         self, principal: CurrentPrincipal, data: JSONBody[CompanyIn], client: Client
     ) -> Envelope[CompanyOut]:
-        """Seed 000 1.3: a brand of yours. Needs a provider profile (403
+        # Seed 000 1.3.
+        """A brand of yours. Needs a provider profile (403
         `PROVIDER_PROFILE_REQUIRED`). Names are unique among your companies (409, field
         `name`, case-insensitive). `business_phone_id` must be one of your verified business
         phones."""

@@ -53,7 +53,8 @@ class GuidesController(Controller):
         data: JSONBody[GuideApplicationIn],
         client: Client,
     ) -> Envelope[GuideApplicationOut]:
-        """Seed 002 Task 5, multipart: `resume` (PDF, DOC or DOCX up to 5 MB) and `video`
+        # Seed 002 Task 5.
+        """Multipart: `resume` (PDF, DOC or DOCX up to 5 MB) and `video`
         (MP4 or WebM up to 50 MB), read by their content, not their names; plus `bio`,
         `region`, `specializations`, `languages` (lists: repeated fields, a JSON array or
         comma-separated), `years_experience`, `hourly_rate`, `currency`, `motivation`. Or JSON

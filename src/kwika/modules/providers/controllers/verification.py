@@ -49,7 +49,8 @@ class VerificationController(Controller):
         data: JSONBody[IdentityVerificationIn],
         client: Client,
     ) -> Envelope[IdentityStatusOut]:
-        """Seed 003 21.1, multipart: `id_front` (required), `id_back`, `selfie` (a photo);
+        # Seed 003 21.1.
+        """Multipart: `id_front` (required), `id_back`, `selfie` (a photo);
         JPG, PNG, WebP or PDF up to 10 MB, stored privately. Or JSON with `id_front_id`,
         `id_back_id`, `selfie_id` (files uploaded first with context
         `verification_document`). 409 `VERIFICATION_PENDING` while under review,
@@ -62,7 +63,8 @@ class VerificationController(Controller):
 
     @get("/verify-identity/status", summary="My identity verification", responses=errors(401))
     async def identity_status(self, principal: CurrentPrincipal) -> Envelope[IdentityStatusOut]:
-        """Seed 003 21.2: `not_submitted`, `submitted` (under review), `verified` or
+        # Seed 003 21.2.
+        """`not_submitted`, `submitted` (under review), `verified` or
         `rejected` (with `rejection_reason`)."""
         return ok(await verification.identity_status(principal), "Verification status retrieved")
 
@@ -81,7 +83,8 @@ class VerificationController(Controller):
         data: JSONBody[CraftsmanVerificationIn],
         client: Client,
     ) -> Envelope[CraftsmanVerificationOut]:
-        """Seed 001 5.2 (craftsmen only, 403 `CRAFTSMAN_REQUIRED`): `skills` (tags) and
+        # Seed 001 5.2.
+        """Craftsmen only (403 `CRAFTSMAN_REQUIRED`): `skills` (tags) and
         certification documents. Multipart: files under `documents` with `doc_types` in the
         same order (default `Certificate`); or JSON `documents: [{doc_type, file_id}]` with
         files uploaded first (context `verification_document`). 1 to 10 documents, JPG, PNG,

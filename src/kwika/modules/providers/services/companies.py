@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import access, clock
 from kwika.core.auth import ClientContext
-from kwika.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from kwika.core.errors import ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
 from kwika.core.ids import id_of, parse_id
 from kwika.core.pagination import Page, PageParams
@@ -21,30 +21,25 @@ from kwika.core.tokens import Principal
 from kwika.modules import activity, media
 from kwika.modules.providers import pages, signals
 from kwika.modules.providers.documents import Company, FileRef
+from kwika.modules.providers.exceptions import CompanyNameTaken, CompanyNotFound
 from kwika.modules.providers.schemas import CompanyIn, CompanyOut, CompanyUpdateIn
 from kwika.modules.providers.services.phones import verified_phone
 from kwika.modules.providers.services.profiles import require_profile
 from kwika.modules.providers.services.views import company_out
-
-NAME_TAKEN = "You already have a company with this name"
-
-
-def _name_taken() -> Conflict:
-    return Conflict(NAME_TAKEN, code="DUPLICATE", errors=[FieldError("name", NAME_TAKEN)])
 
 
 async def owned(owner_id: ObjectId, company_id: str | ObjectId) -> Company:
     """The owner's company; 404 for anyone else's, unknown or malformed ids."""
     company = await Company.find_one({"_id": parse_id(company_id, "Company"), "owner_id": owner_id})
     if company is None:
-        raise NotFound("Company not found")
+        raise CompanyNotFound()
     return company
 
 
 async def find(company_id: str | ObjectId) -> Company:
     company = await Company.get(parse_id(company_id, "Company"))
     if company is None:
-        raise NotFound("Company not found")
+        raise CompanyNotFound()
     return company
 
 
@@ -65,7 +60,7 @@ async def create(principal: Principal, data: CompanyIn, client: ClientContext) -
     )
     name_key = search_key(data.name) or data.name
     if await Company.find_one({"owner_id": principal.id, "name_key": name_key}):
-        raise _name_taken()
+        raise CompanyNameTaken()
     now = clock.now()
     company = Company(
         owner_id=principal.id,
@@ -85,7 +80,7 @@ async def create(principal: Principal, data: CompanyIn, client: ClientContext) -
     try:
         await company.insert()
     except DuplicateKeyError:
-        raise _name_taken() from None
+        raise CompanyNameTaken() from None
     await pages.company_changed(company_id=id_of(company))
     await activity.record(
         activity.Actor("user", principal.id),
@@ -147,7 +142,7 @@ async def update(
             {"owner_id": principal.id, "name_key": name_key, "_id": {"$ne": company.id}}
         )
         if clash:
-            raise _name_taken()
+            raise CompanyNameTaken()
         changes.update(name=data.name, name_key=name_key)
     for name in _TEXT_FIELDS:
         if name in sent:
@@ -182,7 +177,7 @@ async def update(
             {"_id": company.id, "owner_id": principal.id}, update_doc
         )
     except DuplicateKeyError:
-        raise _name_taken() from None
+        raise CompanyNameTaken() from None
     await pages.company_changed(company_id=id_of(company))
     await activity.record(
         activity.Actor("user", principal.id),
@@ -203,7 +198,7 @@ async def delete(principal: Principal, company_id: str, client: ClientContext) -
         {"_id": company.id, "owner_id": principal.id}
     )
     if result.deleted_count != 1:
-        raise NotFound("Company not found")
+        raise CompanyNotFound()
     if company.logo:
         await media.delete(company.logo.file_id)
     await pages.company_deleted(company_id=company.id, owner_id=principal.id)
@@ -238,7 +233,7 @@ async def set_logo(
     )
     if result.matched_count != 1:  # deleted meanwhile: do not keep an orphan logo
         await media.delete(file.id)
-        raise NotFound("Company not found")
+        raise CompanyNotFound()
     if company.logo and company.logo.file_id != logo.file_id:
         await media.release(company.logo.file_id, use, delete_if_unused=True)
     await pages.company_changed(company_id=company.id)

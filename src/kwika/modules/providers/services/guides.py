@@ -24,6 +24,7 @@ from kwika.modules.providers.constants import (
     MAX_AVAILABILITY_DAYS,
 )
 from kwika.modules.providers.documents import GuideAvailability, ProviderProfile
+from kwika.modules.providers.exceptions import GuideNotFound
 from kwika.modules.providers.schemas import (
     AvailabilityDayOut,
     AvailabilityIn,
@@ -36,13 +37,11 @@ from kwika.modules.providers.schemas import (
 from kwika.modules.providers.services.verification import currency_code, minor_units
 from kwika.modules.providers.services.views import provider_out
 
-GUIDE_NOT_FOUND = "Guide not found"
-
 
 async def _guide(guide_id: str | ObjectId) -> ProviderProfile:
     profile = await ProviderProfile.find_one({"_id": parse_id(guide_id, "Guide"), "kinds": "guide"})
     if profile is None:
-        raise NotFound(GUIDE_NOT_FOUND)
+        raise GuideNotFound()
     return profile
 
 
@@ -52,7 +51,7 @@ async def _own_guide(principal: Principal, guide_id: str) -> ProviderProfile:
         {"_id": parse_id(guide_id, "Guide"), "kinds": "guide", "user_id": principal.id}
     )
     if profile is None:
-        raise NotFound(GUIDE_NOT_FOUND)
+        raise GuideNotFound()
     return profile
 
 
@@ -105,9 +104,9 @@ async def get_guide(guide_id: str) -> ProviderOut:
     try:
         user = await identity.get_user_summary(profile.user_id)
     except NotFound:
-        raise NotFound(GUIDE_NOT_FOUND) from None
+        raise GuideNotFound() from None
     if not user.is_active:
-        raise NotFound(GUIDE_NOT_FOUND)
+        raise GuideNotFound()
     return provider_out(profile, user, public=True)
 
 

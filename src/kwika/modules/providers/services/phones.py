@@ -9,7 +9,7 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, ratelimit, runtime
-from kwika.core.errors import BadRequest, Conflict, FieldError, NotFound, ValidationFailed
+from kwika.core.errors import FieldError, ValidationFailed
 from kwika.core.ids import parse_id, try_parse_id
 from kwika.core.security import numeric_code
 from kwika.core.tokens import Principal
@@ -21,12 +21,23 @@ from kwika.modules.providers.constants import (
     MAX_BUSINESS_PHONES,
 )
 from kwika.modules.providers.documents import BusinessPhone, Company, PhoneRef
+from kwika.modules.providers.exceptions import (
+    BusinessPhoneAlreadyAdded,
+    BusinessPhoneAlreadyVerified,
+    BusinessPhoneInUse,
+    BusinessPhoneLimitReached,
+    BusinessPhoneNotFound,
+    BusinessPhoneRaced,
+    PhoneAlreadyVerified,
+    PhoneCodeAttemptsExceeded,
+    PhoneCodeExpired,
+    PhoneCodeInvalid,
+)
 from kwika.modules.providers.schemas import BusinessPhoneOut, PhoneCodeSentOut
 from kwika.modules.providers.services.profiles import require_profile
 from kwika.modules.providers.services.views import business_phone_out
 
 CODE_PURPOSE = "code:business_phone"
-INVALID_CODE = "Invalid OTP code"
 
 
 def _digest(phone_id: ObjectId, code: str) -> str:
@@ -42,7 +53,7 @@ async def _owned(principal: Principal, phone_id: str) -> BusinessPhone:
         {"_id": parse_id(phone_id, "Business phone"), "owner_id": principal.id}
     )
     if phone is None:
-        raise NotFound("Business phone not found")
+        raise BusinessPhoneNotFound()
     return phone
 
 
@@ -103,38 +114,23 @@ async def add_phone(principal: Principal, phone_number: str) -> PhoneCodeSentOut
         {"owner_id": principal.id, "phone_number": phone_number}
     )
     if existing is not None:
-        message = (
-            "This number is already verified"
-            if existing.status == "verified"
-            else "This number is already added; verify it or ask for a new code"
-        )
-        raise Conflict(
-            message,
-            code="DUPLICATE",
-            errors=[FieldError("phone_number", message)],
-            data={"phone_id": str(existing.id)},
-        )
+        if existing.status == "verified":
+            raise BusinessPhoneAlreadyVerified(str(existing.id))
+        raise BusinessPhoneAlreadyAdded(str(existing.id))
     if await BusinessPhone.find({"owner_id": principal.id}).count() >= MAX_BUSINESS_PHONES:
-        raise BadRequest(
-            f"You can keep at most {MAX_BUSINESS_PHONES} business phone numbers",
-            code="LIMIT_REACHED",
-        )
+        raise BusinessPhoneLimitReached(MAX_BUSINESS_PHONES)
     phone = BusinessPhone(owner_id=principal.id, phone_number=phone_number)
     try:
         await phone.insert()
     except DuplicateKeyError:
-        raise Conflict(
-            "This number is already added",
-            code="DUPLICATE",
-            errors=[FieldError("phone_number", "This number is already added")],
-        ) from None
+        raise BusinessPhoneRaced() from None
     return await _send_code(principal, phone)
 
 
 async def resend_code(principal: Principal, phone_id: str) -> PhoneCodeSentOut:
     phone = await _owned(principal, phone_id)
     if phone.status == "verified":
-        raise Conflict("This number is already verified", code="ALREADY_VERIFIED")
+        raise PhoneAlreadyVerified()
     return await _send_code(principal, phone)
 
 
@@ -144,9 +140,9 @@ async def verify_phone(principal: Principal, phone_id: str, otp: str) -> Busines
     if phone.status == "verified":
         return business_phone_out(phone)  # verifying twice is harmless
     if phone.code_hash is None or phone.code_expires_at is None:
-        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
+        raise PhoneCodeInvalid()
     if phone.code_expires_at <= clock.now():
-        raise BadRequest("OTP code has expired. Please request a new one.", code="CODE_EXPIRED")
+        raise PhoneCodeExpired()
     collection = BusinessPhone.get_motor_collection()
     # The attempt is taken in the same update that allows it: concurrent guesses never
     # check more than BUSINESS_PHONE_CODE_ATTEMPTS codes.
@@ -162,11 +158,9 @@ async def verify_phone(principal: Principal, phone_id: str, otp: str) -> Busines
         {"$inc": {"code_attempts": 1}},
     )
     if allowed is None:
-        raise BadRequest(
-            "Too many wrong codes. Please request a new one.", code="CODE_ATTEMPTS_EXCEEDED"
-        )
+        raise PhoneCodeAttemptsExceeded()
     if phone.code_hash not in _digests(phone.id, otp.strip()):
-        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
+        raise PhoneCodeInvalid()
     now = clock.now()
     # Guarded on the code it checked: a code is used once, even by two requests at a time.
     result = await collection.update_one(
@@ -177,7 +171,7 @@ async def verify_phone(principal: Principal, phone_id: str, otp: str) -> Busines
         },
     )
     if result.modified_count != 1:
-        raise BadRequest(INVALID_CODE, code="INVALID_CODE")
+        raise PhoneCodeInvalid()
     await ratelimit.release_cooldown("business-phone:resend", str(phone.id))
     verified = await BusinessPhone.get(phone.id)
     assert verified is not None
@@ -188,11 +182,7 @@ async def delete_phone(principal: Principal, phone_id: str) -> None:
     phone = await _owned(principal, phone_id)
     companies = await Company.find({"business_phone.id": phone.id}).count()
     if companies:
-        raise Conflict(
-            "Companies show this number; choose another one for them first",
-            code="IN_USE",
-            data={"companies": companies},
-        )
+        raise BusinessPhoneInUse(companies)
     await signals.business_phone_deletion.enforce(phone_id=phone.id, owner_id=principal.id)
     await BusinessPhone.get_motor_collection().delete_one({"_id": phone.id})
 
@@ -203,7 +193,7 @@ async def verified_phone(owner_id: ObjectId, phone_id: str | ObjectId, field: st
     oid = phone_id if isinstance(phone_id, ObjectId) else try_parse_id(phone_id)
     phone = await BusinessPhone.find_one({"_id": oid, "owner_id": owner_id}) if oid else None
     if phone is None or phone.id is None:
-        raise NotFound("Business phone not found")
+        raise BusinessPhoneNotFound()
     if phone.status != "verified":
         raise ValidationFailed(
             "Verify this phone number first",

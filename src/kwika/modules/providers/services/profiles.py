@@ -11,15 +11,21 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import access, clock
 from kwika.core.auth import ClientContext
-from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from kwika.core.errors import FieldError, NotFound, ValidationFailed
 from kwika.core.geo import pair_problems, point_or_none
 from kwika.core.ids import parse_id
 from kwika.core.text import search_key, search_keys
 from kwika.core.tokens import Principal
 from kwika.modules import activity, identity, media
 from kwika.modules.providers import pages
-from kwika.modules.providers.constants import PORTFOLIO_CONTEXTS, PROFILE_REQUIRED
+from kwika.modules.providers.constants import PORTFOLIO_CONTEXTS
 from kwika.modules.providers.documents import FileRef, ProviderProfile
+from kwika.modules.providers.exceptions import (
+    ProviderNotFound,
+    ProviderProfileExists,
+    ProviderProfileMissing,
+    ProviderProfileRequired,
+)
 from kwika.modules.providers.schemas import ProviderIn, ProviderOut, ProviderUpdateIn
 from kwika.modules.providers.services.views import provider_out
 
@@ -34,14 +40,14 @@ async def require_profile(user_id: ObjectId) -> ProviderProfile:
     """The caller's profile; 403 ``PROVIDER_PROFILE_REQUIRED`` without one."""
     profile = await find_by_user(user_id)
     if profile is None:
-        raise Forbidden(PROFILE_REQUIRED, code="PROVIDER_PROFILE_REQUIRED")
+        raise ProviderProfileRequired()
     return profile
 
 
 async def find_public(profile_id: str | ObjectId) -> ProviderProfile:
     profile = await ProviderProfile.get(parse_id(profile_id, "Provider"))
     if profile is None:
-        raise NotFound("Provider not found")
+        raise ProviderNotFound()
     return profile
 
 
@@ -89,7 +95,7 @@ async def create_profile(
 ) -> ProviderOut:
     _check_location(data)
     if await find_by_user(principal.id) is not None:
-        raise Conflict("You already have a provider profile", code="PROVIDER_PROFILE_EXISTS")
+        raise ProviderProfileExists()
     if "guide" in data.kinds:
         raise ValidationFailed.single("kinds", GUIDE_KIND_NEEDS_APPROVAL)
     user = await identity.get_user_summary(principal.id)
@@ -124,9 +130,7 @@ async def create_profile(
     except DuplicateKeyError:
         for ref in portfolio:
             await media.release(ref.file_id, ("provider", str(profile_id)))
-        raise Conflict(
-            "You already have a provider profile", code="PROVIDER_PROFILE_EXISTS"
-        ) from None
+        raise ProviderProfileExists() from None
     await identity.set_account_type(principal.id, "provider")
     await pages.provider_changed(provider_id=profile_id)
     await activity.record(
@@ -143,7 +147,7 @@ async def create_profile(
 async def get_mine(principal: Principal) -> ProviderOut:
     profile = await find_by_user(principal.id)
     if profile is None:
-        raise NotFound("You have no provider profile yet", code="PROVIDER_PROFILE_MISSING")
+        raise ProviderProfileMissing()
     return provider_out(profile, await identity.get_user_summary(principal.id))
 
 
@@ -170,9 +174,9 @@ async def _active_user(profile: ProviderProfile) -> identity.UserSummary:
     try:
         user = await identity.get_user_summary(profile.user_id)
     except NotFound:
-        raise NotFound("Provider not found") from None
+        raise ProviderNotFound() from None
     if not user.is_active:
-        raise NotFound("Provider not found")
+        raise ProviderNotFound()
     return user
 
 
@@ -184,7 +188,7 @@ async def update_profile(
 ) -> ProviderOut:
     profile = await find_by_user(principal.id)
     if profile is None:
-        raise NotFound("You have no provider profile yet", code="PROVIDER_PROFILE_MISSING")
+        raise ProviderProfileMissing()
     assert profile.id is not None
     sent = data.model_fields_set
     _check_location(data)
@@ -287,7 +291,7 @@ async def record_rating(
     )
     if updated is None:
         if await collection.count_documents({"_id": oid}, limit=1) == 0:
-            raise NotFound("Provider not found")
+            raise ProviderNotFound()
         return  # removing a rating that was never counted: nothing to undo
     count, total = updated["rating_count"], updated["rating_total"]
     # Only this exact (count, total) state may write its average: a later change wins.

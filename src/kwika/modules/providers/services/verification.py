@@ -19,7 +19,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
 from kwika.core.auth import ClientContext
-from kwika.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from kwika.core.errors import FieldError, ValidationFailed
 from kwika.core.ids import id_of, parse_id
 from kwika.core.money import MoneyError, normalize_currency, to_minor
 from kwika.core.pagination import PageParams
@@ -40,6 +40,14 @@ from kwika.modules.providers.documents import (
     ProviderProfile,
     Verification,
     VerificationFile,
+)
+from kwika.modules.providers.exceptions import (
+    CraftsmanRequired,
+    NoGuideApplication,
+    VerificationApproved,
+    VerificationNotFound,
+    VerificationPending,
+    VerificationReviewed,
 )
 from kwika.modules.providers.schemas import (
     CraftsmanVerificationIn,
@@ -154,9 +162,9 @@ async def _submit(
     """Create the request, or send a rejected one again. ``gather(files)`` adds the files."""
     existing = await Verification.find_one({"user_id": user_id, "kind": kind})
     if existing is not None and existing.status == "pending":
-        raise Conflict(f"Your {LABELS[kind]} is already under review", code="VERIFICATION_PENDING")
+        raise VerificationPending(LABELS[kind])
     if existing is not None and existing.status == "verified":
-        raise Conflict(f"Your {LABELS[kind]} is already approved", code="ALREADY_VERIFIED")
+        raise VerificationApproved(LABELS[kind])
     verification_id = existing.id if existing and existing.id else ObjectId()
     files = _Files(user_id, verification_id, kind, existing.files if existing else ())
     now = clock.now()
@@ -176,9 +184,7 @@ async def _submit(
             try:
                 await created.insert()
             except DuplicateKeyError:
-                raise Conflict(
-                    f"Your {LABELS[kind]} is already under review", code="VERIFICATION_PENDING"
-                ) from None
+                raise VerificationPending(LABELS[kind]) from None
         else:
             result = await Verification.get_motor_collection().update_one(
                 {"_id": verification_id, "status": "rejected"},
@@ -200,9 +206,7 @@ async def _submit(
                 },
             )
             if result.modified_count != 1:
-                raise Conflict(
-                    f"Your {LABELS[kind]} is already under review", code="VERIFICATION_PENDING"
-                )
+                raise VerificationPending(LABELS[kind])
     except Exception:
         await files.undo()
         raise
@@ -307,10 +311,7 @@ async def submit_craftsman(
     ``doc_types`` in the same order, or JSON ``documents: [{doc_type, file_id}]``)."""
     profile = await require_profile(principal.id)
     if "craftsman" not in profile.kinds:
-        raise Forbidden(
-            "Only craftsmen can submit this verification; add `craftsman` to your kinds",
-            code="CRAFTSMAN_REQUIRED",
-        )
+        raise CraftsmanRequired()
     total = len(uploads) + len(data.documents)
     if total == 0:
         raise ValidationFailed.single("documents", "Send at least one document")
@@ -447,7 +448,7 @@ async def apply_guide(
 async def my_guide_application(principal: Principal) -> GuideApplicationOut:
     request = await Verification.find_one({"user_id": principal.id, "kind": "guide"})
     if request is None:
-        raise NotFound("You have not applied to be a guide", code="NO_APPLICATION")
+        raise NoGuideApplication()
     return await guide_application_out(request)
 
 
@@ -548,7 +549,7 @@ async def list_verifications(
 async def get_verification(verification_id: str) -> VerificationOut:
     request = await Verification.get(parse_id(verification_id, "Verification"))
     if request is None:
-        raise NotFound("Verification not found")
+        raise VerificationNotFound()
     users = await identity.get_user_summaries([request.user_id])
     return await _verification_out(request, users)
 
@@ -577,9 +578,9 @@ async def _decide(
     )
     request = await Verification.get(oid)
     if request is None:
-        raise NotFound("Verification not found")
+        raise VerificationNotFound()
     if result.modified_count != 1:
-        raise Conflict(f"This request was already {request.status}", code="ALREADY_REVIEWED")
+        raise VerificationReviewed(request.status)
     return request
 
 
