@@ -43,9 +43,9 @@ _loader = _Folders()
 # ``{% from ... import %}``), which was a tenth of the cost of creating a notification.
 _plain = Environment(
     loader=_loader,
-    autoescape=False,
+    autoescape=False,  # noqa: S701
     undefined=StrictUndefined,
-    auto_reload=False,  # noqa: S701
+    auto_reload=False,
 )
 _html = Environment(
     loader=_loader,
