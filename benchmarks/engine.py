@@ -248,7 +248,8 @@ async def write_figures(stored: int = 10_000, creations: int = 15) -> dict:
             await thread.run(profile.enable)
             await _create_service(http, vendor.headers, refs, 999)
             await thread.run(profile.disable)
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+            order = os.environ.get("KWIKA_BENCH_SORT", "cumulative")  # or tottime
+            pstats.Stats(profile).sort_stats(order).print_stats(30)
         full = [await _create_service(http, vendor.headers, refs, n) for n in range(creations)]
     figures = {"empty_p50": statistics.median(empty), "full_p50": statistics.median(full)}
     figures["ratio"] = figures["full_p50"] / figures["empty_p50"]

@@ -7,7 +7,7 @@ routes and tests for them).
 
 # ruff: noqa: B018
 from kwika import asgi, registry, worker
-from kwika.core import broker, cache, clock, documents, errors, module, money
+from kwika.core import access, broker, cache, clock, documents, errors, module, money
 from kwika.modules.reference import service as reference
 
 asgi.create_app  # uvicorn --factory kwika.asgi:create_app
@@ -19,11 +19,11 @@ clock.travel  # the tests' clock
 errors.PayloadTooLarge  # the 413 of the error vocabulary; nothing raises it yet
 money.percentage_of  # for payments (fees, commissions); tests/core/test_money.py
 money.Money.of_minor
+access.forget_unflushed  # the tests' reset drops views counted by the previous test
 broker.run_inline  # tests run an actor's function on their loop (tests/support.py run_now)
 documents.Timestamped._touch  # a Beanie before_event hook, called by Beanie
 cache.clear_local  # the tests' per-test reset (tests/harness.py)
 cache.Cache.get_or_load  # dict-valued read-through caches (tests/core/test_cache.py)
-cache.clear_local  # the per-test reset drops process-local caches (tests/harness.py)
 module.module_settings  # how a module reads its own settings section (tests/platform_module)
 module.reset_module_settings  # tests re-read settings sections after changing them
 registry.plugged  # plugs an extra module in for a block (tests/core/test_module_platform.py)

@@ -29,9 +29,9 @@ from pydantic import BaseModel
 
 from kwika import registry
 from kwika.config import Settings
+from kwika.core import access, clock, db, realtime, runtime, scheduler
 from kwika.core import broker as kwika_broker
 from kwika.core import cache as kwika_cache
-from kwika.core import clock, db, realtime, runtime, scheduler
 from kwika.core.runtime import Runtime
 
 # Background work a test left running must finish within this before the next test starts.
@@ -96,6 +96,7 @@ async def reset(session: SessionApp) -> None:
     _restore_settings(session.settings, session.pristine_settings)
     clock.reset()
     session.runtime.redis_endpoint.sync_client().flushall()
+    access.forget_unflushed()
     _forget_delayed_messages(session.broker)
     await _claim_schedule_slots(session)
     _restore_documents(session)

@@ -14,7 +14,7 @@ import dramatiq
 
 from kwika import registry
 from kwika.config import Settings
-from kwika.core import db, runtime, scheduler
+from kwika.core import access, db, runtime, scheduler
 from kwika.core.broker import build_broker
 from kwika.core.embedded import persistence
 from kwika.core.module import SeedContext
@@ -137,6 +137,7 @@ async def stop(process: Process) -> None:
     if process.worker is not None:
         # Worker threads may be waiting on coroutines of this loop: stop them off-loop.
         await asyncio.to_thread(process.worker.stop)
+    await access.flush()  # views counted in memory must reach Redis before it closes
     if rt.settings.embedded_storage and rt.settings.embedded_data_file:
         count = await persistence.save(rt.db, rt.settings.embedded_data_file)
         log.info("Saved %d documents to %s", count, rt.settings.embedded_data_file)

@@ -4,6 +4,8 @@ duplicates and upserts, and keep insertion order."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from bson import ObjectId
 from pymongo import ASCENDING, IndexModel
@@ -77,3 +79,14 @@ async def test_dropping_a_collection_forgets_its_documents(rows):
     assert await slugs(rows, {"owner": 1}) == []
     await rows.insert_one({"slug": "y", "owner": 1})
     assert await slugs(rows, {"owner": 1}) == ["y"]
+
+
+async def test_ttl_indexes_still_expire_documents():
+    # The engine checks TTL indexes at most once a second instead of on every read; an
+    # expired document must still go away (here: on the first read of a fresh collection).
+    collection = embedded.client()["indexes"][f"ttl_{ObjectId()}"]
+    await collection.create_indexes([IndexModel([("at", ASCENDING)], expireAfterSeconds=60)])
+    long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+    await collection.insert_many([{"at": long_ago, "n": 1}, {"at": datetime.now(UTC), "n": 2}])
+    collection._sync._store.__dict__.pop("_kwika_expired_at", None)  # as if a second passed
+    assert [row["n"] async for row in collection.find({})] == [2]

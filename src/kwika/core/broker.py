@@ -173,6 +173,11 @@ async def enqueue(
     await flush([outgoing])
 
 
+def deferring() -> bool:
+    """Whether work is held for the current request's success (inside a request)."""
+    return _pending.get(None) is not None
+
+
 async def after_success(callback: AfterSuccess) -> None:
     """Run ``callback`` once the current request has succeeded (at once outside a request).
 

@@ -16,6 +16,7 @@ Results keep insertion order, as mongomock's scans do.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -322,6 +323,30 @@ def _hook_store() -> None:
     store_class.__setitem__ = set_item
     store_class.__delitem__ = delete_item
     store_class.drop = drop
+    _throttle_expiry(store_class)
+
+
+# mongomock enforces TTL indexes by scanning every document of the collection on every read
+# and every membership test (``__contains__``, ``__getitem__``): with 1,000 notifications
+# stored, creating one more cost a dozen full scans, and writes slowed down as data grew.
+# MongoDB's own TTL monitor runs once a minute, so expired documents may linger there for a
+# while too; here they linger at most this long.
+TTL_MONITOR_SECONDS = 1.0
+
+
+def _throttle_expiry(store_class: Any) -> None:
+    original_expire = store_class._remove_expired_documents
+
+    def remove_expired_documents(self: Any) -> None:
+        if not self._ttl_indexes:
+            return
+        now = time.monotonic()
+        if now - self.__dict__.get("_kwika_expired_at", -math.inf) < TTL_MONITOR_SECONDS:
+            return
+        self.__dict__["_kwika_expired_at"] = now
+        original_expire(self)
+
+    store_class._remove_expired_documents = remove_expired_documents
 
 
 def _hook_in_place_updates() -> None:

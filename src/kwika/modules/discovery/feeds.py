@@ -217,11 +217,23 @@ async def service_removed(service_id: ObjectId, kind: str) -> None:
 
 
 async def _refresh_offerers(provider_id: Any, company_id: Any) -> None:
-    """Providers and companies are found by the categories of what they offer."""
+    """Providers and companies are found by the categories of what they offer.
+
+    Only those can change with a service (the provider's and company's own changes come
+    with their own signals), so their listings are rebuilt only when the categories moved:
+    rebuilding them on every service write re-read the provider twice and rewrote every
+    listing of theirs.
+    """
     if provider_id:
-        await provider_changed(ObjectId(provider_id))
+        pid = ObjectId(provider_id)
+        offered = await catalogue.categories_in_use(provider_id=pid)
+        if await listings.category_ids_of("provider", pid) != offered:
+            await provider_changed(pid)
     if company_id:
-        await company_changed(ObjectId(company_id))
+        cid = ObjectId(company_id)
+        offered = await catalogue.categories_in_use(company_id=cid)
+        if await listings.category_ids_of("company", cid) != offered:
+            await company_changed(cid)
 
 
 async def promotion_changed(promotion_id: ObjectId) -> None:

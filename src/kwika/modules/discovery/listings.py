@@ -207,13 +207,27 @@ async def remove(kind: ListingKind, ref_id: str | ObjectId) -> None:
 
 
 async def _count_terms(before: list[str], after: list[str]) -> None:
-    # One update per term: mongomock's bulk_write does not accept pymongo 4.20's operations.
+    # Terms already counted are bumped in one update_many (a write used to cost one call per
+    # term); new ones are upserted one by one, since mongomock's bulk_write does not accept
+    # pymongo 4.20's operations.
     collection = SearchTerm.get_motor_collection()
-    for term in set(after) - set(before):
-        await collection.update_one({"term": term}, {"$inc": {"frequency": 1}}, upsert=True)
-    for term in set(before) - set(after):
-        await collection.update_one(
-            {"term": term, "frequency": {"$gt": 0}}, {"$inc": {"frequency": -1}}
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    if added:
+        known = {
+            row["term"]
+            async for row in collection.find({"term": {"$in": added}}, {"term": 1, "_id": 0})
+        }
+        if known:
+            await collection.update_many(
+                {"term": {"$in": sorted(known)}}, {"$inc": {"frequency": 1}}
+            )
+        for term in added:
+            if term not in known:
+                await collection.update_one({"term": term}, {"$inc": {"frequency": 1}}, upsert=True)
+    if removed:
+        await collection.update_many(
+            {"term": {"$in": removed}, "frequency": {"$gt": 0}}, {"$inc": {"frequency": -1}}
         )
 
 
@@ -228,6 +242,16 @@ async def set_provider(provider_id: str | ObjectId, provider: ListingProvider | 
         {"$set": {"provider": provider.model_dump()}} if provider else {"$unset": {"provider": ""}}
     )
     await Listing.get_motor_collection().update_many(key, change)
+
+
+async def category_ids_of(kind: ListingKind, ref_id: str | ObjectId) -> list[str] | None:
+    """A listing's categories as stored (ids as strings); None when there is no listing."""
+    found = await Listing.get_motor_collection().find_one(
+        {"kind": kind, "ref_id": ObjectId(ref_id)}, {"category_ids": 1}
+    )
+    if found is None:
+        return None
+    return [str(category) for category in found.get("category_ids") or []]
 
 
 async def get(kind: ListingKind, ref_id: str | ObjectId) -> Listing | None:

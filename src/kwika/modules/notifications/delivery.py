@@ -14,7 +14,7 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, runtime
-from kwika.core.broker import after_success
+from kwika.core.broker import after_success, deferring
 from kwika.core.ids import id_of
 from kwika.integrations.whatsapp import whatsapp_number
 from kwika.modules.notifications import preferences
@@ -45,7 +45,9 @@ async def store(delivery: Delivery) -> Delivery | None:
     request never sends (and the sweeper deletes its drafts after a day).
     """
     target = delivery.status  # pending, or held by quiet hours
-    delivery.status = "draft"
+    held = deferring()
+    if held:
+        delivery.status = "draft"
     try:
         await delivery.insert()
     except DuplicateKeyError:
@@ -57,7 +59,8 @@ async def store(delivery: Delivery) -> Delivery | None:
             {"_id": delivery_id, "status": "draft"}, {"$set": {"status": target}}
         )
 
-    await after_success(release)
+    if held:  # outside a request it is stored as it will stay: no draft to release
+        await after_success(release)
     if target == "pending":
         await enqueue_delivery(delivery_id, delivery.channel)
     delivery.status = target
