@@ -84,7 +84,7 @@ async def update_profile(
                 code="DUPLICATE",
                 errors=[FieldError("username", "Username is already taken")],
             ) from None
-        await signals.user_changed.send(user_id=user.id)
+        await signals.user_changed.send(user_id=id_of(user))
         await activity.record(
             accounts.actor_of(user),
             "user.profile_updated",
@@ -242,7 +242,7 @@ async def schedule_deletion(
         },
     )
     await sessions.revoke_all(id_of(user), "account_deleted")
-    await signals.user_changed.send(user_id=user.id)
+    await signals.user_changed.send(user_id=id_of(user))
     await activity.record(
         accounts.actor_of(user),
         "user.deletion_requested",
