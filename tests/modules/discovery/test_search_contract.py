@@ -9,7 +9,7 @@ from bson import ObjectId
 from kwika.core import clock
 from kwika.modules.discovery import listings
 from kwika.modules.discovery.listings import ListingIn
-from tests.support import body, data, make_provider, reference_ids, register
+from tests.support import body, data, make_provider, reference_ids, register, settle
 
 DAR = {"lat": -6.7924, "lng": 39.2083}
 
@@ -79,6 +79,7 @@ async def test_category_facets_carry_the_category_name(client, outbox):
     refs = await reference_ids(client, "Photography and Videography")
     await publish(client, vendor, refs, "Lens One")
     await publish(client, vendor, refs, "Lens Two")
+    await settle()
     page = data(await client.get("/services"))
     assert page["filters"]["categories"] == [
         {"id": refs["category"], "name": "Photography and Videography", "count": 2}
@@ -93,6 +94,7 @@ async def test_service_cards_carry_provider_verified_and_distance(client, outbox
     refs = await reference_ids(client, "Photography and Videography")
     located = await publish(client, vendor, refs, "Located Lens", latitude=-6.80, longitude=39.21)
     await publish(client, vendor, refs, "Unlocated Lens")
+    await settle()
 
     plain = data(await client.get("/services", params={"sort_by": "newest"}))["items"]
     assert [item["distance_km"] for item in plain] == [None, None]
@@ -108,11 +110,12 @@ async def test_service_cards_carry_provider_verified_and_distance(client, outbox
     assert [item["id"] for item in near] == [located]
     assert isinstance(near[0]["distance_km"], float)
 
-    # The provider renames themselves: the cards follow at once.
+    # The provider renames themselves: the cards follow (once the background work ran).
     renamed = await client.put(
         "/users/profile", headers=vendor.headers, json={"first_name": "Zuberi"}
     )
     assert renamed.status_code == 200, renamed.text
+    await settle()
     names = {item["provider"]["name"] for item in data(await client.get("/services"))["items"]}
     assert len(names) == 1
     assert names.pop().startswith("Zuberi")
