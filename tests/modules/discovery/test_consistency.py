@@ -114,6 +114,7 @@ async def test_promotion_cards_follow_the_clock_and_the_company_name(client, out
         },
     )
     assert created.status_code == 201, created.text
+    await settle()
     listed = data(await client.get("/promotions"))["items"]
     assert listed[0]["status"] == "scheduled"
     clock.travel(timedelta(days=2))

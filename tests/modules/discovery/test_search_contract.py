@@ -41,6 +41,7 @@ async def publish(client, vendor, refs, title, **fields):
         },
     )
     assert response.status_code == 201, response.text
+    await settle()  # discovery lists it in the background
     return data(response)["id"]
 
 
@@ -79,7 +80,6 @@ async def test_category_facets_carry_the_category_name(client, outbox):
     refs = await reference_ids(client, "Photography and Videography")
     await publish(client, vendor, refs, "Lens One")
     await publish(client, vendor, refs, "Lens Two")
-    await settle()
     page = data(await client.get("/services"))
     assert page["filters"]["categories"] == [
         {"id": refs["category"], "name": "Photography and Videography", "count": 2}
@@ -94,7 +94,6 @@ async def test_service_cards_carry_provider_verified_and_distance(client, outbox
     refs = await reference_ids(client, "Photography and Videography")
     located = await publish(client, vendor, refs, "Located Lens", latitude=-6.80, longitude=39.21)
     await publish(client, vendor, refs, "Unlocated Lens")
-    await settle()
 
     plain = data(await client.get("/services", params={"sort_by": "newest"}))["items"]
     assert [item["distance_km"] for item in plain] == [None, None]
