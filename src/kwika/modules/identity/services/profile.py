@@ -316,9 +316,9 @@ async def anonymise(user_id: ObjectId) -> bool:
     await sessions.revoke_all(user_id, "account_deleted")
     await devices.forget_all(user_id)
     await activity.forget_actor(user_id)
-    # Other modules erase what they hold. If one fails, the actor's retry finds the account
-    # anonymised but not erased everywhere and sends the signal again (receivers are
-    # idempotent).
+    # Other modules erase what they hold, each in its own retried delivery (receivers are
+    # idempotent). If this actor fails before erased_at is set, its retry finds the account
+    # anonymised but not finished and sends the signal again.
     await signals.user_anonymised.send(user_id=user_id)
     await activity.record(
         activity.Actor.system(), "user.anonymised", target_type="user", target_id=user_id
