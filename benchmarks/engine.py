@@ -235,6 +235,7 @@ async def write_figures(stored: int = 10_000, creations: int = 15) -> dict:
         refs = await reference_ids(http, "Photography and Videography")
         await _create_service(http, vendor.headers, refs, -1)  # warm-up, and the template
         empty = [await _create_service(http, vendor.headers, refs, n) for n in range(creations)]
+        await drain()  # discovery lists the services in the background: clone a listed one
         started = time.perf_counter()
         await _clone_services(stored)
         print(f"(stored {stored} services in {time.perf_counter() - started:.1f} s)", flush=True)

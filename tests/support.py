@@ -58,6 +58,14 @@ class Outbox:
         return tokens[0]
 
 
+async def settle() -> None:
+    """Wait for the background work the last requests started: signal receivers keep search
+    and the other read models current a moment after a write (eventually consistent)."""
+    from kwika.core.broker import drain
+
+    await drain()
+
+
 def body(response: httpx.Response) -> dict[str, Any]:
     return response.json()
 

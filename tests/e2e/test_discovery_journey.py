@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from kwika.core.broker import drain, enqueue
 from kwika.modules.discovery import tasks
-from tests.support import data, make_company, make_provider, reference_ids, register
+from tests.support import data, make_company, make_provider, reference_ids, register, settle
 
 HOME = {"lat": -6.7924, "lng": 39.2083}  # the client in Dar es Salaam
 
@@ -33,6 +33,7 @@ async def test_find_near_me_open_save_and_rise_in_featured(client, outbox):
         )
         created[title] = data(response)["id"]
     shopper = await register(client, outbox)
+    await settle()  # search lists them in the background
 
     nearby = data(
         await client.get(
@@ -88,6 +89,7 @@ async def test_browse_promotions_and_search_everything_with_a_typo(client, outbo
             },
         )
         assert response.status_code == 201, response.text
+    await settle()
     promotions = data(await client.get("/promotions", params={"address": "msasani"}))
     assert [p["name"] for p in promotions["items"]] == ["Harbour Sunset Cruise", "Valentine Dinner"]
 

@@ -11,7 +11,7 @@ from kwika.core import clock
 from kwika.core.pagination import PageParams
 from kwika.modules import providers
 from tests.modules.media import samples
-from tests.support import STAFF_REVIEWER, data, register
+from tests.support import STAFF_REVIEWER, data, register, settle
 
 
 async def test_a_guide_is_approved_and_publishes_an_experience(client, outbox):
@@ -74,7 +74,8 @@ async def test_a_guide_is_approved_and_publishes_an_experience(client, outbox):
         )
     )
 
-    # 5. What a tourist finds.
+    # 5. What a tourist finds (search follows the guide's changes in the background).
+    await settle()
     guides = data(await client.get("/guides", params={"region": "arusha"}, headers=tourist.headers))
     assert [g["id"] for g in guides["items"]] == [guide["id"]]
     calendar = data(await client.get(f"/guides/{guide['id']}/availability"))

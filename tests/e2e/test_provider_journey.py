@@ -8,7 +8,7 @@ from bson import ObjectId
 from kwika.core.pagination import PageParams
 from kwika.modules import catalogue
 from tests.modules.media import samples
-from tests.support import STAFF_REVIEWER, body, data, reference_ids, register
+from tests.support import STAFF_REVIEWER, body, data, reference_ids, register, settle
 
 
 async def test_a_vendor_sets_up_shop(client, outbox):
@@ -196,4 +196,5 @@ async def test_a_vendor_sets_up_shop(client, outbox):
     assert body(refused)["code"] == "IN_USE"
     await client.delete(f"/user-services/{service['id']}", headers=headers)
     assert (await client.delete(f"/companies/{company['id']}", headers=headers)).status_code == 200
+    await settle()  # its promotions go with it, in the background
     assert (await client.get(f"/promotions/{promo['id']}")).status_code == 404

@@ -223,16 +223,26 @@ async def flush(outgoing: list[Outgoing]) -> None:
         raise failure
 
 
-async def drain(timeout_seconds: float = 15.0, *, poll_ms: int = 10) -> None:
+async def drain(timeout_seconds: float = 15.0) -> None:
     """Wait until every queue is empty and nothing is in flight (tests, CLI one-shots).
 
-    Polls every ``poll_ms`` (one small Redis call); Dramatiq's default of 100 ms made each
-    wait for a just-sent message cost a tenth of a second.
+    A message may send others (a signal's receiver sends the next signal, or enqueues a
+    notification on a queue already waited for): wait until one pass finds all queues idle.
     """
     broker = current_broker()
-    timeout = int(timeout_seconds * 1000)
-    for queue in sorted(declared_queues()):
-        if isinstance(broker, RedisBroker):
-            await asyncio.to_thread(broker.join, queue, interval=poll_ms, timeout=timeout)
-        else:
-            await asyncio.to_thread(broker.join, queue, timeout=timeout)
+    if not isinstance(broker, RedisBroker):
+        for queue in sorted(declared_queues()):
+            await asyncio.to_thread(broker.join, queue, timeout=int(timeout_seconds * 1000))
+        return
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        busy = False
+        for queue in sorted(declared_queues()):
+            # Queued, delayed (retries) and in flight.
+            if not await asyncio.to_thread(broker.do_qsize, queue):
+                continue
+            busy = True
+            left = max(1, int((deadline - time.monotonic()) * 1000))
+            await asyncio.to_thread(broker.join, queue, interval=10, timeout=left)
+        if not busy:
+            return

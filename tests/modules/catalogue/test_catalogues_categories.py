@@ -6,7 +6,7 @@ from bson import ObjectId
 
 from kwika.modules.catalogue.documents import Category
 from tests.modules.catalogue.conftest import create_service
-from tests.support import body, data, make_company
+from tests.support import body, data, make_company, settle
 
 
 async def test_a_company_gets_catalogues(client, vendor, company):
@@ -179,6 +179,7 @@ async def test_deleting_a_company_takes_its_catalogues_categories_and_promotions
     assert (
         await client.delete(f"/companies/{company['id']}", headers=vendor.headers)
     ).status_code == 200
+    await settle()  # the catalogue follows providers' company_deleted in the background
     assert (await client.get(f"/promotions/{promotion['id']}")).status_code == 404
     assert await Category.find({"company_id": ObjectId(company["id"])}).count() == 0
     assert (await client.get(f"/companies/{company['id']}/catalogues")).status_code == 404
@@ -258,6 +259,7 @@ async def test_a_deleted_catalogue_or_category_leaves_no_trace_in_public_data(
 
     async def public() -> tuple[tuple, tuple]:
         page = data(await client.get(f"/services/{service['id']}"))  # the cached page
+        await settle()  # search follows in the background
         found = data(await client.get("/services", params={"q": "wedding photos"}))["items"]
         card = next(item for item in found if item["id"] == service["id"])
         return (

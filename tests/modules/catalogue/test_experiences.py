@@ -6,7 +6,7 @@ import pytest
 from bson import ObjectId
 
 from tests.modules.media import samples
-from tests.support import body, data, make_guide
+from tests.support import body, data, make_guide, settle
 
 EXPERIENCE = {
     "title": "Sunset dhow cruise",
@@ -54,6 +54,7 @@ async def test_a_guide_publishes_an_experience(client, guide):
     assert experience["provider_id"] == guide.extra["provider"]["id"]
     public = await client.get(f"/experiences/{experience['id']}")
     assert public.status_code == 200
+    await settle()  # lists come from discovery, fed in the background
     listed = data(await client.get("/experiences"))
     assert [e["id"] for e in listed["items"]] == [experience["id"]]
     mine = data(
@@ -100,6 +101,7 @@ async def test_experiences_are_filtered_by_category_and_guide(client, outbox, gu
     food = data(await create(client, guide, title="Spice farm lunch", category="food"))
     other_guide = await make_guide(client, outbox)
     nature = data(await create(client, other_guide, title="Forest walk", category="nature"))
+    await settle()
 
     by_category = data(await client.get("/experiences", params={"category": "food"}))
     assert [e["id"] for e in by_category["items"]] == [food["id"]]
@@ -137,6 +139,7 @@ async def test_only_the_guide_changes_or_deletes_an_experience(client, outbox, g
     hidden = await client.put(path, headers=guide.headers, json={"status": "inactive"})
     assert hidden.status_code == 200
     assert (await client.get(path)).status_code == 404
+    await settle()
     assert data(await client.get("/experiences"))["items"] == []
 
     assert (await client.delete(path, headers=guide.headers)).status_code == 200

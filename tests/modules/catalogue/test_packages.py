@@ -6,7 +6,7 @@ import pytest
 from bson import ObjectId
 
 from tests.modules.catalogue.conftest import create_service
-from tests.support import body, data
+from tests.support import body, data, settle
 
 PACKAGE = {
     "name": "Essential Package",
@@ -208,7 +208,7 @@ async def test_another_providers_packages_are_404(client, vendor, rival, service
     ).status_code == 404
 
 
-async def test_every_package_write_shows_at_once_on_the_public_page_and_in_search(
+async def test_every_package_write_shows_at_once_on_the_public_page_then_in_search(
     client, vendor, service
 ):
     page_path = f"/services/{service['id']}"
@@ -219,6 +219,7 @@ async def test_every_package_write_shows_at_once_on_the_public_page_and_in_searc
         return [(p["name"], p["price"]) for p in page["packages"]]
 
     async def listed_count() -> int:
+        await settle()  # search follows in the background
         found = data(await client.get("/services", params={"q": "wedding photos"}))
         return next(i for i in found["items"] if i["id"] == service["id"])["package_count"]
 

@@ -13,7 +13,7 @@ from kwika.modules.identity.signals import user_anonymised
 from kwika.modules.providers.documents import Company, ProviderProfile
 from tests.modules.catalogue.conftest import create_service
 from tests.modules.media import samples
-from tests.support import data
+from tests.support import data, settle
 
 
 async def test_service_snapshots_are_search_friendly(client, vendor, company, photography):
@@ -108,6 +108,7 @@ async def test_an_anonymised_account_takes_its_offer_with_it(client, vendor, com
     before = next(t["service_count"] for t in types if t["id"] == wedding)
 
     await user_anonymised.send(user_id=ObjectId(vendor.id))
+    await settle()  # each module erases in its own background delivery
 
     owner = ObjectId(vendor.id)
     assert await Service.find({"owner_id": owner}).count() == 0

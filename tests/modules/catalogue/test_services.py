@@ -10,7 +10,7 @@ from kwika.modules.catalogue import signals
 from kwika.modules.catalogue.documents import Service
 from tests.modules.catalogue.conftest import create_service
 from tests.modules.media import samples
-from tests.support import body, data, make_company
+from tests.support import body, data, make_company, settle
 
 
 async def type_count(client, category_id, type_id):
@@ -531,6 +531,7 @@ async def test_short_description_defaults_to_the_first_100_characters(client, ve
     async def everywhere() -> set[str | None]:
         mine = data(await client.get(path, headers=vendor.headers))
         page = data(await client.get(f"/services/{service['id']}"))
+        await settle()  # search follows in the background
         found = data(await client.get("/services", params={"q": "lens studio"}))["items"]
         card = next(item for item in found if item["id"] == service["id"])
         return {mine["short_description"], page["short_description"], card["short_description"]}

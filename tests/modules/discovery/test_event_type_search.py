@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.support import data, make_provider, reference_ids
+from tests.support import data, make_provider, reference_ids, settle
 
 DAR = {"latitude": -6.7924, "longitude": 39.2083}
 
@@ -29,6 +29,7 @@ async def test_services_filtered_by_event_type_are_ranked_not_a_server_error(cli
     assert created.status_code == 201, created.text
     service = data(created)
     types = await _event_types(client)
+    await settle()
 
     plain = await client.get("/services", params={"event_type_id": types["Wedding"]})
     assert plain.status_code == 200, plain.text

@@ -8,12 +8,13 @@ from bson import ObjectId
 from kwika.modules import catalogue
 from kwika.modules.discovery.documents import Listing
 from kwika.modules.identity.signals import user_anonymised
-from tests.support import data, make_company, make_guide, make_provider, reference_ids
+from tests.support import data, make_company, make_guide, make_provider, reference_ids, settle
 
 DAR = {"latitude": -6.7924, "longitude": 39.2083}
 
 
 async def ids(client, path, **params):
+    await settle()  # listings follow the owners' signals in the background
     response = await client.get(path, params=params)
     assert response.status_code == 200, response.text
     return [item["id"] for item in data(response)["items"]]
@@ -58,6 +59,7 @@ async def test_a_published_service_is_found_and_leaves_when_hidden(client, outbo
     assert await ids(client, "/services", q="moshi") == [service["id"]]
 
     await catalogue.record_rating(service["id"], add=5)
+    await settle()
     listing = await Listing.find_one({"kind": "service", "ref_id": ObjectId(service["id"])})
     assert (listing.rating, listing.review_count) == (5.0, 1)
 
@@ -143,4 +145,5 @@ async def test_companies_and_promotions_are_found(client, outbox):
 
     await client.delete(f"/companies/{company['id']}", headers=vendor.headers)
     assert await ids(client, "/companies", q="zanzibar") == []
+    await settle()
     assert await Listing.find({"kind": "promotion"}).count() == 0

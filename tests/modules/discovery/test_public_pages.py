@@ -5,7 +5,7 @@ from __future__ import annotations
 from kwika.core.broker import drain, enqueue
 from kwika.core.cache import Cache
 from kwika.modules.discovery import tasks
-from tests.support import data, make_company, make_provider, reference_ids
+from tests.support import data, make_company, make_provider, reference_ids, settle
 
 DAR = {"latitude": -6.7924, "longitude": 39.2083}
 
@@ -87,6 +87,7 @@ async def test_search_on_real_services_orders_by_distance(client, outbox):
     refs = await reference_ids(client, "Photography and Videography")
     far = await _service(client, vendor, refs, "Far Studio", latitude=-3.3869, longitude=36.6827)
     near = await _service(client, vendor, refs, "Near Studio", latitude=-6.80, longitude=39.21)
+    await settle()
     page = data(
         await client.get(
             "/services",

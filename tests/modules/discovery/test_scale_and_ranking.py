@@ -13,7 +13,7 @@ from kwika.core import clock
 from kwika.core.broker import drain, enqueue
 from kwika.modules.discovery import listings, tasks
 from kwika.modules.discovery.listings import ListingIn
-from tests.support import data, make_provider
+from tests.support import data, make_provider, settle
 
 DAR = {"lat": -6.7924, "lng": 39.2083}
 
@@ -115,6 +115,7 @@ async def test_featured_providers_follow_their_page_views(client, outbox):
     first = await make_provider(client, outbox, bio="Weddings")
     second = await make_provider(client, outbox, bio="Birthdays")
     popular_id = second.extra["provider"]["id"]
+    await settle()  # both are listed (in the background) before their views are counted
     for _ in range(3):
         assert (await client.get(f"/providers/{popular_id}")).status_code == 200
     await enqueue(tasks.flush_views)

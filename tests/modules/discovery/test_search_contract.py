@@ -9,7 +9,7 @@ from bson import ObjectId
 from kwika.core import clock
 from kwika.modules.discovery import listings
 from kwika.modules.discovery.listings import ListingIn
-from tests.support import body, data, make_provider, reference_ids, register
+from tests.support import body, data, make_provider, reference_ids, register, settle
 
 DAR = {"lat": -6.7924, "lng": 39.2083}
 
@@ -41,6 +41,7 @@ async def publish(client, vendor, refs, title, **fields):
         },
     )
     assert response.status_code == 201, response.text
+    await settle()  # discovery lists it in the background
     return data(response)["id"]
 
 
@@ -111,11 +112,12 @@ async def test_service_cards_carry_provider_verified_and_distance(client, outbox
     assert [item["id"] for item in near] == [located]
     assert isinstance(near[0]["distance_km"], float)
 
-    # The provider renames themselves: the cards follow at once.
+    # The provider renames themselves: the cards follow (once the background work ran).
     renamed = await client.put(
         "/users/profile", headers=vendor.headers, json={"first_name": "Zuberi"}
     )
     assert renamed.status_code == 200, renamed.text
+    await settle()
     names = {item["provider"]["name"] for item in data(await client.get("/services"))["items"]}
     assert len(names) == 1
     assert names.pop().startswith("Zuberi")

@@ -7,6 +7,7 @@ from bson import ObjectId
 
 from kwika.core.cache import Cache
 from kwika.modules.catalogue import signals
+from kwika.modules.catalogue.constants import ServiceKind
 
 SERVICE_PAGES = Cache("public:service")
 PROMOTION_PAGES = Cache("public:promotion")
@@ -17,7 +18,7 @@ async def service_changed(service_id: ObjectId) -> None:
     await signals.service_changed.send(service_id=service_id)
 
 
-async def service_removed(service_id: ObjectId, kind: str) -> None:
+async def service_removed(service_id: ObjectId, kind: ServiceKind) -> None:
     await SERVICE_PAGES.invalidate(str(service_id))
     await signals.service_removed.send(service_id=service_id, kind=kind)
 

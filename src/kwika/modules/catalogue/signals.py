@@ -1,27 +1,42 @@
 """What the catalogue asks (bookings connects receivers) and announces (discovery does)."""
 
-from kwika.core.signals import Check, Signal
+from bson import ObjectId
 
-service_deletion = Check("catalogue.service_deletion")
-"""Asked with ``service_id`` and ``owner_id`` (ObjectIds) before a service or experience is
-deleted. Bookings vetoes while it has active bookings, e.g.
-``Veto("Cannot delete service with active bookings...", {"active_bookings": 3})``; the
-owner gets 409 ``IN_USE`` with that message and data."""
+from kwika.core.signals import check, signal
+from kwika.modules.catalogue.constants import ServiceKind
 
-package_deletion = Check("catalogue.package_deletion")
-"""Asked with ``package_id``, ``service_id`` and ``owner_id`` before a package is deleted."""
+
+@check("catalogue.service_deletion")
+def service_deletion(*, service_id: ObjectId, owner_id: ObjectId) -> None:
+    """Asked before a service or experience is deleted. Bookings vetoes while it has active
+    bookings, e.g. ``Veto("Cannot delete service with active bookings...",
+    {"active_bookings": 3})``; the owner gets 409 ``IN_USE`` with that message and data."""
+
+
+@check("catalogue.package_deletion")
+def package_deletion(*, package_id: ObjectId, service_id: ObjectId, owner_id: ObjectId) -> None:
+    """Asked before a package is deleted."""
+
 
 # What the catalogue announces (discovery mirrors listings from these).
 
-service_changed = Signal("catalogue.service_changed")
-"""Sent with ``service_id`` (ObjectId) after a service or experience was created or changed
-(fields, images, status, verification, rating)."""
 
-service_removed = Signal("catalogue.service_removed")
-"""Sent with ``service_id`` and ``kind`` (``service``/``experience``) once it is deleted."""
+@signal("catalogue.service_changed")
+def service_changed(*, service_id: ObjectId) -> None:
+    """Sent after a service or experience was created or changed (fields, images, status,
+    verification, rating)."""
 
-promotion_changed = Signal("catalogue.promotion_changed")
-"""Sent with ``promotion_id`` after a promotion was created or changed."""
 
-promotion_removed = Signal("catalogue.promotion_removed")
-"""Sent with ``promotion_id`` once it is deleted."""
+@signal("catalogue.service_removed")
+def service_removed(*, service_id: ObjectId, kind: ServiceKind) -> None:
+    """Sent once a service or an experience is deleted."""
+
+
+@signal("catalogue.promotion_changed")
+def promotion_changed(*, promotion_id: ObjectId) -> None:
+    """Sent after a promotion was created or changed."""
+
+
+@signal("catalogue.promotion_removed")
+def promotion_removed(*, promotion_id: ObjectId) -> None:
+    """Sent once a promotion is deleted."""

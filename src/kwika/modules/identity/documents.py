@@ -52,7 +52,8 @@ class Deletion(BaseModel):
     final_at: datetime
     reason: str | None = None
     feedback: str | None = None
-    # Every module erased what it held (``user_anonymised`` receivers all succeeded).
+    # Identity erased its data and asked every module to erase theirs (``user_anonymised``
+    # deliveries, retried in the background until each module succeeded).
     erased_at: datetime | None = None
 
 

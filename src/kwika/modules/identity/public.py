@@ -12,7 +12,7 @@ from bson import ObjectId
 from pydantic import BaseModel
 
 from kwika.core import clock
-from kwika.core.ids import parse_id
+from kwika.core.ids import id_of, parse_id
 from kwika.modules.identity import signals
 from kwika.modules.identity.documents import User
 from kwika.modules.identity.exceptions import (
@@ -115,7 +115,7 @@ async def set_avatar(user_id: ObjectId, avatar_url: str | None) -> str | None:
         else {"$unset": {"avatar": ""}, "$set": {"updated_at": clock.now()}}
     )
     await User.get_motor_collection().update_one({"_id": user.id}, update)
-    await signals.user_changed.send(user_id=user.id)
+    await signals.user_changed.send(user_id=id_of(user))
     return user.avatar
 
 

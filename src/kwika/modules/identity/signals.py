@@ -1,11 +1,17 @@
 """What identity announces; other modules connect receivers in their ModuleSpec."""
 
-from kwika.core.signals import Signal
+from bson import ObjectId
 
-user_changed = Signal("identity.user_changed")
-"""Sent with ``user_id`` (ObjectId) after what others see of a user changed: names,
-username, avatar, or whether the account is active (deletion scheduled or cancelled)."""
+from kwika.core.signals import signal
 
-user_anonymised = Signal("identity.user_anonymised")
-"""Sent with ``user_id`` (ObjectId) once an account's grace period ended and its personal
-data was erased: modules erase what they hold of that person (files, messages...)."""
+
+@signal("identity.user_changed")
+def user_changed(*, user_id: ObjectId) -> None:
+    """Sent after what others see of a user changed: names, username, avatar, or whether the
+    account is active (deletion scheduled or cancelled)."""
+
+
+@signal("identity.user_anonymised")
+def user_anonymised(*, user_id: ObjectId) -> None:
+    """Sent once an account's grace period ended and identity erased its personal data:
+    modules erase what they hold of that person (files, messages...)."""

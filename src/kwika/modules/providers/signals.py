@@ -1,29 +1,51 @@
 """What providers asks and announces; other modules connect receivers in their ModuleSpec."""
 
-from kwika.core.signals import Check, Signal
+from bson import ObjectId
 
-company_deletion = Check("providers.company_deletion")
-"""Asked with ``company_id`` and ``owner_id`` (ObjectIds) before a company is deleted; the
-catalogue refuses while services still belong to it."""
+from kwika.core.signals import check, signal
+from kwika.modules.providers.constants import VerificationKind, VerificationStatus
 
-company_deleted = Signal("providers.company_deleted")
-"""Sent with ``company_id`` and ``owner_id`` once a company is gone: its catalogues,
-categories and promotions go with it."""
 
-business_phone_deletion = Check("providers.business_phone_deletion")
-"""Asked with ``phone_id`` and ``owner_id`` before a business phone is removed; the catalogue
-refuses while services show it."""
+@check("providers.company_deletion")
+def company_deletion(*, company_id: ObjectId, owner_id: ObjectId) -> None:
+    """Asked before a company is deleted; the catalogue refuses while services still belong
+    to it."""
 
-verification_decided = Signal("providers.verification_decided")
-"""Sent with ``user_id``, ``kind`` (identity, craftsman, guide), ``status`` (verified,
-rejected) and ``is_verified`` (the provider's overall flag) after staff decided."""
 
-provider_changed = Signal("providers.provider_changed")
-"""Sent with ``provider_id`` (ObjectId) whenever what the public sees of a provider may have
-changed (profile, verification, rating, guide details): discovery refreshes its listing."""
+@signal("providers.company_deleted")
+def company_deleted(*, company_id: ObjectId, owner_id: ObjectId) -> None:
+    """Sent once a company is gone: its catalogues, categories and promotions go with it."""
 
-provider_removed = Signal("providers.provider_removed")
-"""Sent with ``provider_id`` once a provider profile is gone (account erased)."""
 
-company_changed = Signal("providers.company_changed")
-"""Sent with ``company_id`` after a company was created or changed (logo included)."""
+@check("providers.business_phone_deletion")
+def business_phone_deletion(*, phone_id: ObjectId, owner_id: ObjectId) -> None:
+    """Asked before a business phone is removed; the catalogue refuses while services show
+    it."""
+
+
+@signal("providers.verification_decided")
+def verification_decided(
+    *,
+    user_id: ObjectId,
+    kind: VerificationKind,
+    status: VerificationStatus,
+    is_verified: bool,
+) -> None:
+    """Sent after staff decided: ``kind`` of verification, its ``status`` (verified,
+    rejected) and the provider's overall flag ``is_verified``."""
+
+
+@signal("providers.provider_changed")
+def provider_changed(*, provider_id: ObjectId) -> None:
+    """Sent whenever what the public sees of a provider may have changed (profile,
+    verification, rating, guide details): discovery refreshes its listing."""
+
+
+@signal("providers.provider_removed")
+def provider_removed(*, provider_id: ObjectId) -> None:
+    """Sent once a provider profile is gone (account erased)."""
+
+
+@signal("providers.company_changed")
+def company_changed(*, company_id: ObjectId) -> None:
+    """Sent after a company was created or changed (logo included)."""

@@ -161,7 +161,7 @@ async def delete(principal: Principal, service_id: str, package_id: str) -> None
     service = await owned(principal.id, service_id)
     package = await _owned_package(service, package_id)
     await signals.package_deletion.enforce(
-        package_id=package.id, service_id=service.id, owner_id=principal.id
+        package_id=id_of(package), service_id=id_of(service), owner_id=principal.id
     )
     result = await Package.get_motor_collection().delete_one({"_id": package.id})
     if result.deleted_count == 1:

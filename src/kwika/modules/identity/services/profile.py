@@ -90,7 +90,7 @@ async def update_profile(
             await User.get_motor_collection().update_one({"_id": user.id}, update)
         except DuplicateKeyError:
             raise UsernameTaken() from None
-        await signals.user_changed.send(user_id=user.id)
+        await signals.user_changed.send(user_id=id_of(user))
         await activity.record(
             accounts.actor_of(user),
             "user.profile_updated",
@@ -244,7 +244,7 @@ async def schedule_deletion(
         },
     )
     await sessions.revoke_all(id_of(user), "account_deleted")
-    await signals.user_changed.send(user_id=user.id)
+    await signals.user_changed.send(user_id=id_of(user))
     await activity.record(
         accounts.actor_of(user),
         "user.deletion_requested",
@@ -318,9 +318,9 @@ async def anonymise(user_id: ObjectId) -> bool:
     await sessions.revoke_all(user_id, "account_deleted")
     await devices.forget_all(user_id)
     await activity.forget_actor(user_id)
-    # Other modules erase what they hold. If one fails, the actor's retry finds the account
-    # anonymised but not erased everywhere and sends the signal again (receivers are
-    # idempotent).
+    # Other modules erase what they hold, each in its own retried delivery (receivers are
+    # idempotent). If this actor fails before erased_at is set, its retry finds the account
+    # anonymised but not finished and sends the signal again.
     await signals.user_anonymised.send(user_id=user_id)
     await activity.record(
         activity.Actor.system(), "user.anonymised", target_type="user", target_id=user_id

@@ -94,7 +94,7 @@ async def admit(user: User, client: ClientContext) -> User:
         user.status, user.deletion = "active", None
         user.updated_at = now
         await user.save()
-        await signals.user_changed.send(user_id=user.id)
+        await signals.user_changed.send(user_id=id_of(user))
         await activity.record(
             accounts.actor_of(user),
             "user.deletion_cancelled",

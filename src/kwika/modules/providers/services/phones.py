@@ -10,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kwika.core import clock, ratelimit, runtime
 from kwika.core.errors import FieldError, ValidationFailed
-from kwika.core.ids import parse_id, try_parse_id
+from kwika.core.ids import id_of, parse_id, try_parse_id
 from kwika.core.security import numeric_code
 from kwika.core.tokens import Principal
 from kwika.modules import notifications
@@ -183,7 +183,7 @@ async def delete_phone(principal: Principal, phone_id: str) -> None:
     companies = await Company.find({"business_phone.id": phone.id}).count()
     if companies:
         raise BusinessPhoneInUse(companies)
-    await signals.business_phone_deletion.enforce(phone_id=phone.id, owner_id=principal.id)
+    await signals.business_phone_deletion.enforce(phone_id=id_of(phone), owner_id=principal.id)
     await BusinessPhone.get_motor_collection().delete_one({"_id": phone.id})
 
 
