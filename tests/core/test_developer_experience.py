@@ -14,7 +14,7 @@ from kwika.core.module import SeedContext
 from kwika.modules.identity import DEMO_PASSWORD
 from tests.conftest import make_settings
 from tests.modules.media import samples
-from tests.support import bearer, data, make_provider, register
+from tests.support import bearer, data, make_provider, register, settle
 
 # ---------------------------------------------------------------- item 15: the public URL
 
@@ -179,6 +179,7 @@ async def test_cards_and_pages_show_one_provider_block(client, outbox):
     )
     assert created.status_code == 201, created.text
     service_id = data(created)["id"]
+    await settle()  # the listing is written in the background
     page = data(await client.get(f"/services/{service_id}"))
     card = data(await client.get("/services", params={"q": "wedding"}))["items"][0]
     assert card["provider"] == page["provider"]
@@ -194,6 +195,7 @@ class TestDemoData:
         return make_settings(tmp_path, demo_data=True)
 
     async def test_demo_data_is_loaded_once_and_searchable(self, client):
+        await settle()  # listings of the seeded data are written in the background
         services = data(await client.get("/services", params={"q": "photography"}))
         assert services["pagination"]["total_items"] == 1
         near_nairobi = data(
