@@ -1,7 +1,7 @@
 from kwika.core.module import ModuleSpec
 from kwika.core.scheduler import Schedule
 from kwika.modules.identity.signals import user_anonymised
-from kwika.modules.media import contexts, public, service, tasks
+from kwika.modules.media import contexts, public, storage_backends, tasks
 from kwika.modules.media.controllers import CONTROLLERS
 from kwika.modules.media.documents import StorageUsage, StoredFile
 
@@ -14,7 +14,7 @@ module = ModuleSpec(
     receivers=[(user_anonymised, public.erase_owner)],
     upload_contexts=contexts.BUILTIN_CONTEXTS,
     # Builds the storage backends: a missing Cloudinary setting stops the process here.
-    on_startup=[service.start],
+    on_startup=[storage_backends.start],
     tags=[
         {
             "name": "Uploads",

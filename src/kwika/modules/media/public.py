@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from kwika.core import ratelimit, runtime
 from kwika.core.errors import FieldError, ValidationFailed
-from kwika.modules.media import service
+from kwika.modules.media import records, service, storage_backends
 from kwika.modules.media.contexts import ContextRule, get_rule, rule_of
 from kwika.modules.media.documents import StoredFile, UsedBy
 from kwika.modules.media.exceptions import FileNotFound
@@ -64,13 +64,13 @@ class MediaFile(BaseModel):
     def of(cls, file: StoredFile, *, strict: bool = True) -> MediaFile:
         """``strict=False``: a private file whose backend is not configured gets no URLs
         (instead of 503)."""
-        file_url, thumbnail_url = service.urls(file, strict=strict)
+        file_url, thumbnail_url = records.urls(file, strict=strict)
         return cls(
             id=str(file.id),
             owner_id=str(file.owner_id),
             context=file.context,
             context_id=file.context_id,
-            status=service.effective_status(file),
+            status=records.effective_status(file),
             kind=file.kind,
             format=file.format,
             content_type=file.content_type,
@@ -168,7 +168,7 @@ async def count_upload(owner_id: str | ObjectId) -> None:
 async def get(file_id: str | ObjectId) -> MediaFile:
     """404 ``File not found`` for unknown or malformed ids; 503 for a private file whose
     backend is not configured (its URL cannot be signed)."""
-    file = await service.find(file_id)
+    file = await records.find(file_id)
     if file is None:
         raise FileNotFound()
     return MediaFile.of(file)
@@ -178,7 +178,7 @@ async def get_many(file_ids: Iterable[str | ObjectId]) -> dict[str, MediaFile]:
     """Several files in one query, keyed by id; unknown ids are absent. A private file
     whose backend is not configured comes without URLs (logged) rather than failing all."""
     return {
-        str(file.id): MediaFile.of(file, strict=False) for file in await service.find_many(file_ids)
+        str(file.id): MediaFile.of(file, strict=False) for file in await records.find_many(file_ids)
     }
 
 
@@ -193,12 +193,12 @@ async def attach(
     """Claim an uploaded file for an object. 404 (on ``field``'s behalf) unless the file
     exists, belongs to ``owner_id`` and is completed; 400 on ``field`` when its context is
     not one of ``contexts``. Attaching the same object twice is harmless."""
-    file = await service.find(file_id)
+    file = await records.find(file_id)
     if (
         file is None
         or file.id is None
         or file.owner_id != _oid(owner_id)
-        or service.effective_status(file) != "completed"
+        or records.effective_status(file) != "completed"
     ):
         raise FileNotFound()
     allowed = {contexts} if isinstance(contexts, str) else set(contexts or ())
@@ -212,8 +212,8 @@ async def attach(
                 )
             ]
         )
-    await service.add_use(file.id, _use(used_by))
-    claimed = await service.find(file.id)
+    await records.add_use(file.id, _use(used_by))
+    claimed = await records.find(file.id)
     if claimed is None:
         raise FileNotFound()
     return MediaFile.of(claimed, strict=False)
@@ -224,14 +224,14 @@ async def release(
 ) -> None:
     """The object no longer uses the file; with ``delete_if_unused`` the file goes away
     when nothing else uses it (an image removed from a service). Unknown ids are ignored."""
-    file = await service.find(file_id)
+    file = await records.find(file_id)
     if file is None or file.id is None:
         return
-    current = await service.drop_use(file.id, _use(used_by))
+    current = await records.drop_use(file.id, _use(used_by))
     if delete_if_unused and current is not None and not current.used_by:
         # A file whose backend is not configured stays, unclaimed and logged: the
         # caller's change goes through and the owner can delete the file later.
-        with contextlib.suppress(service.BackendUnavailable):
+        with contextlib.suppress(storage_backends.BackendUnavailable):
             await service.remove(current)
 
 
@@ -240,7 +240,7 @@ async def delete(file_id: str | ObjectId) -> bool:
     when it was already gone, or when its backend is not configured: then the file stays
     (logged), freed of every use, for its owner or the sweeper to delete later, and the
     caller's own deletion goes through."""
-    file = await service.find(file_id)
+    file = await records.find(file_id)
     return file is not None and await _remove_or_free(file)
 
 
@@ -257,9 +257,9 @@ async def delete_by_url(url: str, owner_id: str | ObjectId | None = None) -> boo
 async def _remove_or_free(file: StoredFile) -> bool:
     try:
         return await service.remove(file)
-    except service.BackendUnavailable:
+    except storage_backends.BackendUnavailable:
         assert file.id is not None
-        await service.drop_all_uses(file.id)
+        await records.drop_all_uses(file.id)
         return False
 
 
@@ -273,10 +273,10 @@ async def purge_owner(owner_id: str | ObjectId) -> int:
         try:
             if await service.remove(file):
                 removed += 1
-        except service.BackendUnavailable as exc:
+        except storage_backends.BackendUnavailable as exc:
             stranded = exc.backend
     if stranded is not None:
-        raise service.BackendUnavailable(stranded)
+        raise storage_backends.BackendUnavailable(stranded)
     return removed
 
 

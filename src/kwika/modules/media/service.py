@@ -9,347 +9,45 @@ the bytes are stored under a server-generated key. The quota is reserved with a 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import logging
-import re
-import unicodedata
 import uuid
 import weakref
-from collections.abc import Coroutine, Iterable
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
 from bson import ObjectId
-from pymongo.errors import DuplicateKeyError
 
-from kwika.config import Settings
 from kwika.core import clock, runtime
-from kwika.core.errors import DependencyUnavailable, ValidationFailed
-from kwika.core.security import BadSignature
+from kwika.core.errors import DependencyUnavailable
 from kwika.integrations.storage import (
-    LocalStorage,
     SaveOptions,
     Storage,
     StorageError,
     StoredObject,
 )
-from kwika.modules.media import imaging
 from kwika.modules.media.contexts import ContextRule
 from kwika.modules.media.documents import StorageUsage, StoredFile, UsedBy
-from kwika.modules.media.exceptions import FileTooLarge, FileTypeNotAccepted, StorageQuotaExceeded
 from kwika.modules.media.formats import (
     FORMATS,
-    HEAD_BYTES,
     Format,
-    looks_like_image,
-    sniff_non_image,
+)
+from kwika.modules.media.processing import Prepared, clean_filename, prepare
+from kwika.modules.media.quota import give_back, reserve
+
+# Re-exported: tests import these two from here.
+from kwika.modules.media.storage_backends import BackendUnavailable as BackendUnavailable
+from kwika.modules.media.storage_backends import MediaConfigError as MediaConfigError
+from kwika.modules.media.storage_backends import (
+    backends,
+    reachable,
+    storage,
+    storage_of,
 )
 
 log = logging.getLogger(__name__)
-
-API_MEDIA_PATH = "/api/v1/media"
-FILE_TOKEN_PURPOSE = "media-file"
-_STORAGE_ADAPTER = "media_storage"
-LOCAL = "local"
-CLOUDINARY = "cloudinary"
-CORRUPT_IMAGE = "The image is corrupt or cannot be read"
-_UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/<>:|?*]+')
-
-
-# ---------------------------------------------------------------- storage backend
-
-
-def media_base_url(settings: Settings | None = None) -> str:
-    settings = settings or runtime.get().settings
-    return (settings.media.base_url or f"{settings.public_base_url}{API_MEDIA_PATH}").rstrip("/")
-
-
-def sign_file_token(key: str, filename: str, expires_at: datetime) -> str:
-    """A token for one private file; ``until`` follows ``clock`` so tests can move time."""
-    ttl = max(1, int((expires_at - clock.now()).total_seconds()))
-    payload = {"k": key, "fn": filename, "until": int(expires_at.timestamp())}
-    return runtime.get().keyring.sign(FILE_TOKEN_PURPOSE, payload, ttl)
-
-
-def check_file_token(key: str, token: str) -> str:
-    """The filename a valid token carries for ``key``; raises BadSignature otherwise."""
-    payload = runtime.get().keyring.unsign(FILE_TOKEN_PURPOSE, token)
-    if payload.get("k") != key or int(payload.get("until", 0)) < clock.now().timestamp():
-        raise BadSignature("wrong file or expired")
-    return str(payload.get("fn") or "")
-
-
-class MediaConfigError(RuntimeError):
-    """The backend chosen for new files cannot be built: the process refuses to start."""
-
-
-class BackendUnavailable(DependencyUnavailable):
-    """A file is kept on a backend this process has no settings for (any more): 503."""
-
-    def __init__(self, backend: str) -> None:
-        super().__init__(
-            "file storage",
-            "This file is kept on a storage service that is not available right now. "
-            "Please try again later.",
-        )
-        self.backend = backend
-
-
-@dataclass(frozen=True)
-class Backends:
-    """Every backend this process can reach, and the one new files go to. Each file is
-    read, signed and deleted on the backend recorded in its ``backend`` field."""
-
-    default: str
-    stores: dict[str, Storage]
-    # Backends that could not be built, with the reason (the settings they lack).
-    unavailable: dict[str, str]
-
-    @property
-    def for_new_files(self) -> Storage:
-        return self.stores[self.default]
-
-
-def build_backends(settings: Settings) -> Backends:
-    """The local backend always exists (its files stay served after a switch to
-    Cloudinary); Cloudinary exists whenever its settings are complete. Raises
-    :class:`MediaConfigError` naming the missing settings when ``KWIKA_MEDIA__BACKEND``
-    selects a backend that cannot be built."""
-    stores: dict[str, Storage] = {
-        LOCAL: LocalStorage(settings.media.root, media_base_url(settings), sign_file_token)
-    }
-    unavailable: dict[str, str] = {}
-    missing = settings.cloudinary.missing()
-    if missing:
-        unavailable[CLOUDINARY] = f"{', '.join(missing)} not set"
-    else:
-        from kwika.integrations.cloudinary import CloudinaryStorage
-
-        stores[CLOUDINARY] = CloudinaryStorage(settings.cloudinary)
-    if settings.media.backend not in stores:
-        raise MediaConfigError(
-            f"KWIKA_MEDIA__BACKEND={settings.media.backend} needs {', '.join(missing)}: "
-            "set them or choose another backend (documents/runbooks/media-storage.md)"
-        )
-    return Backends(default=settings.media.backend, stores=stores, unavailable=unavailable)
-
-
-def backends() -> Backends:
-    """The process's backends, built at start-up (:func:`start`) and kept with its adapters."""
-    rt = runtime.get()
-    adapters: dict[str, Any] = rt.adapters
-    if _STORAGE_ADAPTER not in adapters:
-        adapters[_STORAGE_ADAPTER] = build_backends(rt.settings)
-    found: Backends = adapters[_STORAGE_ADAPTER]
-    return found
-
-
-def storage() -> Storage:
-    """Where new files go (``KWIKA_MEDIA__BACKEND``)."""
-    return backends().for_new_files
-
-
-def storage_of(file: StoredFile) -> Storage:
-    """The backend holding ``file``; 503 (and an error in the log) when this process
-    cannot reach it because its settings are gone."""
-    found = backends()
-    backend = found.stores.get(file.backend)
-    if backend is None:
-        log.error(
-            "media file %s is kept on %r, which is not configured (%s): it cannot be signed "
-            "or deleted until it is (documents/runbooks/media-storage.md)",
-            file.id,
-            file.backend,
-            found.unavailable.get(file.backend, "unknown backend"),
-        )
-        raise BackendUnavailable(file.backend)
-    return backend
-
-
-def reachable(file: StoredFile) -> bool:
-    """Whether the backend holding ``file`` is configured here (no log, no error)."""
-    return file.backend in backends().stores
-
-
-def local_storage() -> LocalStorage:
-    """The local backend: always present, it serves ``/api/v1/media/<key>``."""
-    backend = backends().stores[LOCAL]
-    assert isinstance(backend, LocalStorage)
-    return backend
-
-
-async def start() -> None:
-    """Start-up hook: build the backends, so a missing Cloudinary setting stops the process
-    at once with a clear error instead of failing uploads; then report files kept on a
-    backend this process cannot reach."""
-    rt = runtime.get()
-    found = build_backends(rt.settings)
-    rt.adapters[_STORAGE_ADAPTER] = found
-    missing = rt.settings.cloudinary.missing()
-    if CLOUDINARY in found.unavailable and len(missing) < 3:  # some set: likely a typo
-        log.warning("Cloudinary is not used: %s", found.unavailable[CLOUDINARY])
-    collection = StoredFile.get_motor_collection()
-    for name, reason in found.unavailable.items():
-        stranded = await collection.count_documents({"backend": name, "key": {"$exists": True}})
-        if stranded:
-            log.error(
-                "%d media files are kept on %r, which is not configured (%s): their private "
-                "links and deletion answer 503 until it is",
-                stranded,
-                name,
-                reason,
-            )
-
-
-# ---------------------------------------------------------------- validation + processing
-
-
-@dataclass
-class Prepared:
-    """Validated bytes ready to store (images already re-encoded)."""
-
-    fmt: Format
-    main: IO[bytes]
-    size: int
-    thumbnail: bytes | None = None
-    width: int | None = None
-    height: int | None = None
-
-    @property
-    def total_bytes(self) -> int:
-        return self.size + len(self.thumbnail or b"")
-
-
-def clean_filename(name: str | None, fallback: str = "file") -> str:
-    """The client's filename for display and downloads only: no path, no control chars,
-    no invisible formatting characters (Unicode Cf: bidi overrides such as U+202E, which
-    make ``invoice\u202egpj.exe`` read as ``invoiceexe.jpg``, zero-width spaces, ...)."""
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = unicodedata.normalize("NFC", base)
-    base = "".join(
-        "_" if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
-        for char in base
-        if unicodedata.category(char) != "Cf"
-    )
-    base = _UNSAFE_FILENAME.sub("_", base).strip(" ._")
-    return base[:200] or fallback
-
-
-def not_accepted(rule: ContextRule, field: str = "file") -> FileTypeNotAccepted:
-    return FileTypeNotAccepted(rule.allowed_labels, rule.allowed_content_types, field)
-
-
-def _size_of(stream: IO[bytes]) -> int:
-    stream.seek(0, io.SEEK_END)
-    size = stream.tell()
-    stream.seek(0)
-    return size
-
-
-class CorruptImage(Exception):
-    """An image signature, but Pillow cannot read the header."""
-
-
-def sniff(stream: IO[bytes]) -> Format | None:
-    """What the bytes are, whatever the name or declared type says."""
-    stream.seek(0)
-    head = stream.read(HEAD_BYTES)
-    stream.seek(0)
-    if looks_like_image(head):
-        name = imaging.identify(stream)
-        if name is None:
-            raise CorruptImage
-    else:
-        name = sniff_non_image(stream)
-    return FORMATS.get(name) if name else None
-
-
-def prepare(rule: ContextRule, stream: IO[bytes], max_pixels: int, field: str) -> Prepared:
-    """Sniff, check against the context, process images. Blocking: run it in a thread."""
-    size = _size_of(stream)
-    if size == 0:
-        raise ValidationFailed.single(field, "The file is empty")
-    if size > rule.largest:
-        raise FileTooLarge(rule.largest, size, field)
-    try:
-        fmt = sniff(stream)
-    except imaging.InvalidImage as exc:  # a header beyond Pillow's bomb limit
-        raise ValidationFailed.single(field, str(exc)) from None
-    except CorruptImage:
-        if "image" not in rule.limits:
-            raise not_accepted(rule, field) from None
-        raise ValidationFailed.single(field, CORRUPT_IMAGE) from None
-    if fmt is None or not rule.allows(fmt):
-        raise not_accepted(rule, field)
-    if size > rule.max_size(fmt.kind):
-        raise FileTooLarge(rule.max_size(fmt.kind), size, field)
-    if fmt.kind != "image":
-        return Prepared(fmt, stream, size)
-    try:
-        processed = imaging.process(stream, rule.image, max_pixels)
-    except imaging.InvalidImage as exc:
-        raise ValidationFailed.single(field, str(exc)) from exc
-    return Prepared(
-        fmt=FORMATS[processed.output_format],
-        main=io.BytesIO(processed.main.data),
-        size=len(processed.main.data),
-        thumbnail=processed.thumbnail.data,
-        width=processed.main.width,
-        height=processed.main.height,
-    )
-
-
-# ---------------------------------------------------------------- quota
-
-
-async def storage_used(owner_id: ObjectId) -> int:
-    usage = await StorageUsage.get(owner_id)
-    return usage.bytes if usage else 0
-
-
-def quota_bytes() -> int:
-    return runtime.get().settings.media.quota_bytes
-
-
-async def check_quota(owner_id: ObjectId, size: int) -> None:
-    """Early answer for a declared size (upload requests); :func:`reserve` decides."""
-    used = await storage_used(owner_id)
-    if used + size > quota_bytes():
-        raise _quota_error(used, size)
-
-
-async def reserve(owner_id: ObjectId, size: int) -> None:
-    collection = StorageUsage.get_motor_collection()
-    # Another upload of this user may create it at the same moment.
-    with contextlib.suppress(DuplicateKeyError):
-        await collection.update_one(
-            {"_id": owner_id}, {"$setOnInsert": {"bytes": 0, "files": 0}}, upsert=True
-        )
-    result = await collection.update_one(
-        {"_id": owner_id, "bytes": {"$lte": quota_bytes() - size}},
-        {"$inc": {"bytes": size, "files": 1}},
-    )
-    if result.modified_count != 1:
-        raise _quota_error(await storage_used(owner_id), size)
-
-
-async def give_back(owner_id: ObjectId, size: int) -> None:
-    collection = StorageUsage.get_motor_collection()
-    result = await collection.update_one(
-        {"_id": owner_id, "bytes": {"$gte": size}}, {"$inc": {"bytes": -size, "files": -1}}
-    )
-    if result.modified_count != 1:
-        # Never below zero, even if an earlier release was counted twice.
-        await collection.update_one({"_id": owner_id}, {"$set": {"bytes": 0, "files": 0}})
-
-
-def _quota_error(used: int, size: int) -> StorageQuotaExceeded:
-    return StorageQuotaExceeded(used, quota_bytes(), size)
-
-
-# ---------------------------------------------------------------- storing
 
 
 @dataclass
@@ -563,100 +261,6 @@ async def create_completed(
         await undo(owner_id, ingested, rule.private)
         raise
     return file
-
-
-# ---------------------------------------------------------------- reading
-
-
-def urls(file: StoredFile, *, strict: bool = True) -> tuple[str | None, str | None]:
-    """``(file_url, thumbnail_url)``: stable for public files, freshly signed for private
-    ones by the backend holding them. When that backend is not configured: 503, or with
-    ``strict=False`` (lists) no URLs for this file."""
-    if file.status not in ("uploaded", "completed") or file.key is None or file.format is None:
-        return None, None
-    if not file.private:
-        return file.url, file.thumbnail_url
-    fmt = FORMATS[file.format]
-    ttl = runtime.get().settings.media.private_url_ttl_seconds
-    expires_at = clock.now() + timedelta(seconds=ttl)
-    try:
-        backend = storage_of(file)
-    except BackendUnavailable:
-        if strict:
-            raise
-        return None, None
-
-    def sign(key: str) -> str:
-        return backend.private_url(
-            key, kind=fmt.kind, ext=fmt.name, filename=file.filename, expires_at=expires_at
-        )
-
-    return sign(file.key), (sign(file.thumbnail_key) if file.thumbnail_key else None)
-
-
-def effective_status(file: StoredFile) -> str:
-    """Pending uploads past their deadline read as expired before the sweeper runs."""
-    if (
-        file.status in ("pending", "uploaded")
-        and file.expires_at is not None
-        and clock.as_utc(file.expires_at) < clock.now()
-    ):
-        return "expired"
-    return file.status
-
-
-async def find(file_id: str | ObjectId) -> StoredFile | None:
-    if isinstance(file_id, str):
-        if len(file_id) != 24 or not ObjectId.is_valid(file_id):
-            return None
-        file_id = ObjectId(file_id)
-    return await StoredFile.get(file_id)
-
-
-async def find_many(file_ids: Iterable[str | ObjectId]) -> list[StoredFile]:
-    ids = [
-        ObjectId(i) if isinstance(i, str) else i
-        for i in file_ids
-        if isinstance(i, ObjectId) or (len(i) == 24 and ObjectId.is_valid(i))
-    ]
-    if not ids:
-        return []
-    return await StoredFile.find({"_id": {"$in": ids}}).to_list()
-
-
-# ---------------------------------------------------------------- claiming
-
-
-async def add_use(file_id: ObjectId, used_by: UsedBy) -> None:
-    collection = StoredFile.get_motor_collection()
-    await collection.update_one(
-        {
-            "_id": file_id,
-            "used_by": {"$not": {"$elemMatch": {"type": used_by.type, "id": used_by.id}}},
-        },
-        {"$push": {"used_by": used_by.model_dump()}, "$set": {"updated_at": clock.now()}},
-    )
-
-
-async def drop_use(file_id: ObjectId, used_by: UsedBy) -> StoredFile | None:
-    collection = StoredFile.get_motor_collection()
-    await collection.update_one(
-        {"_id": file_id},
-        {
-            "$pull": {"used_by": {"type": used_by.type, "id": used_by.id}},
-            "$set": {"updated_at": clock.now()},
-        },
-    )
-    return await StoredFile.get(file_id)
-
-
-async def drop_all_uses(file_id: ObjectId) -> None:
-    await StoredFile.get_motor_collection().update_one(
-        {"_id": file_id}, {"$set": {"used_by": [], "updated_at": clock.now()}}
-    )
-
-
-# ---------------------------------------------------------------- sweeping
 
 
 async def sweep(now: datetime | None = None) -> dict[str, int]:

@@ -28,7 +28,7 @@ from kwika.core.pagination import PageParams
 from kwika.core.security import BadSignature, SignatureExpired
 from kwika.core.tokens import Principal
 from kwika.modules import activity, identity
-from kwika.modules.media import public, service
+from kwika.modules.media import processing, public, quota, records, service, storage_backends
 from kwika.modules.media.contexts import CONTEXTS, ContextRule, get_rule
 from kwika.modules.media.documents import StoredFile, UsedBy
 from kwika.modules.media.exceptions import (
@@ -68,8 +68,8 @@ SPOOL_BYTES = 1024 * 1024
 def to_out(file: StoredFile, *, strict: bool = True) -> UploadOut:
     """``strict=False`` (lists): a private file whose backend is not configured gets no
     URLs instead of failing the whole answer with 503."""
-    file_url, thumbnail_url = service.urls(file, strict=strict)
-    status = service.effective_status(file)
+    file_url, thumbnail_url = records.urls(file, strict=strict)
+    status = records.effective_status(file)
     file_id = str(file.id)
     return UploadOut(
         id=file_id,
@@ -98,7 +98,7 @@ async def _count_upload(principal: Principal) -> None:
 
 
 async def _owned(principal: Principal, upload_id: str) -> StoredFile:
-    file = await service.find(upload_id)
+    file = await records.find(upload_id)
     if file is None:
         raise UploadNotFound()
     if file.owner_id != principal.id:
@@ -122,7 +122,7 @@ async def request_upload(principal: Principal, data: UploadRequestIn) -> UploadT
     max_size = rule.max_size(fmt.kind)
     if data.size > max_size:
         raise FileTooLarge(max_size, data.size, "size")
-    await service.check_quota(principal.id, data.size)
+    await quota.check_quota(principal.id, data.size)
     await _count_upload(principal)
     ttl = runtime.get().settings.media.upload_url_ttl_seconds
     now = clock.now()
@@ -131,8 +131,8 @@ async def request_upload(principal: Principal, data: UploadRequestIn) -> UploadT
         context=rule.name,
         context_id=data.context_id,
         status="pending",
-        filename=service.clean_filename(data.filename, f"file.{fmt.name}"),
-        backend=service.storage().name,
+        filename=processing.clean_filename(data.filename, f"file.{fmt.name}"),
+        backend=storage_backends.storage().name,
         private=rule.private,
         content_type=fmt.content_type,
         declared_size=data.size,
@@ -180,12 +180,12 @@ async def receive(upload_id: str, token: str | None, chunks: AsyncIterator[bytes
     """The bytes sent to a signed upload URL: validated and stored like any upload; the
     client then confirms with ``POST /uploads/{id}/confirm``."""
     owner_id = _check_upload_token(upload_id, token)
-    file = await service.find(upload_id)
+    file = await records.find(upload_id)
     if file is None or file.owner_id != owner_id:
         raise UploadNotFound()
     if file.status != "pending":
         raise UploadReceived()
-    if service.effective_status(file) == "expired":
+    if records.effective_status(file) == "expired":
         raise UploadLinkExpired()
     rule = CONTEXTS[file.context]
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
@@ -228,7 +228,7 @@ async def _reload(file_id: Any) -> StoredFile:
 
 async def confirm(principal: Principal, upload_id: str) -> UploadOut:
     file = await _owned(principal, upload_id)
-    status = service.effective_status(file)
+    status = records.effective_status(file)
     if status == "completed":
         return to_out(file)  # confirming twice is harmless
     if status == "expired":
@@ -302,7 +302,7 @@ async def delete(principal: Principal, upload_id: str) -> None:
         {"_id": file.id, "used_by": {"$size": 0}}
     )
     if result.deleted_count != 1:
-        current = await service.find(id_of(file))
+        current = await records.find(id_of(file))
         if current is not None and current.used_by:
             raise FileInUse([use.model_dump() for use in current.used_by])
         return
@@ -327,8 +327,8 @@ async def list_mine(
     return UploadsPage(
         items=page.items,
         pagination=page.pagination,
-        storage_used=await service.storage_used(principal.id),
-        storage_limit=service.quota_bytes(),
+        storage_used=await quota.storage_used(principal.id),
+        storage_limit=quota.quota_bytes(),
     )
 
 
@@ -382,11 +382,11 @@ async def _retire_avatar(owner_id: ObjectId, url: str, use: UsedBy) -> None:
     old = await StoredFile.find_one({"url": url, "owner_id": owner_id})
     if old is None or old.id is None:
         return
-    current = await service.drop_use(old.id, use)
+    current = await records.drop_use(old.id, use)
     if current is not None and not current.used_by:
         # The new picture is set already; an old one whose backend is gone stays (logged)
         # as an unclaimed file its owner can delete later.
-        with contextlib.suppress(service.BackendUnavailable):
+        with contextlib.suppress(storage_backends.BackendUnavailable):
             await service.remove(current)
 
 
@@ -452,7 +452,7 @@ async def read_range(path: Path, first: int, last: int) -> AsyncIterator[bytes]:
 def open_local(key: str, token: str | None) -> ServedFile:
     """A file of the local backend (whichever backend new files go to); private ones need
     the signed token of their URL."""
-    backend = service.local_storage()
+    backend = storage_backends.local_storage()
     match = KEY_PATTERN.match(key)
     if match is None:
         raise FileNotFound()
@@ -461,7 +461,7 @@ def open_local(key: str, token: str | None) -> ServedFile:
     filename = key.rsplit("/", 1)[-1]
     if private:
         try:
-            filename = service.check_file_token(key, token or "") or filename
+            filename = storage_backends.check_file_token(key, token or "") or filename
         except BadSignature:
             raise InvalidFileLink() from None
     path = backend.path_of(key)
