@@ -18,7 +18,13 @@ from kwika.modules.providers.constants import ProviderKind
 from kwika.modules.providers.documents import Company, ProviderProfile
 from kwika.modules.providers.exceptions import GuideNotFound
 from kwika.modules.providers.schemas import CompanyOut, ProviderOut
-from kwika.modules.providers.services import companies, guides, phones, profiles, verification
+from kwika.modules.providers.services import (
+    companies,
+    guides,
+    phones,
+    profiles,
+    verification_review,
+)
 
 
 class ProviderSnapshot(BaseModel):
@@ -188,10 +194,10 @@ async def availability_on(provider_id: str | ObjectId, days: list[date]) -> dict
 
 
 # Staff review queue (the admin issue exposes these on /admin routes).
-list_verifications = verification.list_verifications
-get_verification = verification.get_verification
-approve_verification = verification.approve
-reject_verification = verification.reject
+list_verifications = verification_review.list_verifications
+get_verification = verification_review.get_verification
+approve_verification = verification_review.approve
+reject_verification = verification_review.reject
 
 
 async def all_provider_ids() -> AsyncIterator[ObjectId]:
